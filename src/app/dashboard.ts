@@ -1,0 +1,31 @@
+import type { Config } from '../config/types.js';
+import { startLive } from './live.js';
+import { openTerminal } from './terminal.js';
+
+// The interactive dashboard: live runtime + terminal, until the presenter quits or a signal ends it.
+
+export function runDashboard(config: Config): Promise<number> {
+  const live = startLive(config);
+  const terminal = openTerminal(live.store);
+  return new Promise<number>((resolve) => {
+    let done = false;
+    const finish = (code: number) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      live.stop();
+      terminal.close();
+      resolve(code);
+    };
+    const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 143);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+    const unsubscribe = live.store.subscribe((s) => {
+      if (s.quitRequested) finish(0);
+    });
+  });
+}

@@ -1,0 +1,96 @@
+import type { Config } from '../config/types.js';
+import { createAppStore, type Frame, type Store } from '../store/store.js';
+import { Scheduler } from '../clock/scheduler.js';
+import { DockerSource } from '../sources/docker/source.js';
+import { DockerStatsSource } from '../sources/docker/stats.js';
+import { ProbeSource } from '../sources/http.js';
+import { HostSource } from '../sources/host.js';
+import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../model/types.js';
+
+// Wires the live sources to the store on the one clock. Returns the store and a stop function;
+// the terminal is opened by the caller, so tests can run the runtime without one.
+
+export interface LiveRuntime {
+  store: Store;
+  scheduler: Scheduler;
+  docker: DockerSource;
+  stop(): void;
+}
+
+export function frameOf(config: Config, dockerUrl: string): Frame {
+  return {
+    platform: config.platform,
+    project: config.project,
+    dockerUrl,
+    readOnly: config.readOnly,
+    refreshMs: config.refreshMs,
+    services: config.services,
+  };
+}
+
+export function startLive(config: Config): LiveRuntime {
+  let scheduler: Scheduler;
+  const docker = new DockerSource({
+    url: config.dockerHost,
+    project: config.project,
+    expectedNames: config.services.map((s) => s.container),
+    timeoutMs: Math.max(2000, config.refreshMs * 2),
+    // An event (pause, die, health_status…) is shown at once, not at the next tick.
+    onEvent: () => scheduler.nudge('docker'),
+    onStreamError: (message) => store.getState().log('warn', message),
+  });
+  const store = createAppStore(frameOf(config, docker.url), 'live');
+  // Stats, probes and host figures move slowly; every two seconds is plenty and keeps the cost low.
+  const everyTwoSeconds = Math.max(1, Math.round(2000 / config.refreshMs));
+  const probes = new ProbeSource(
+    config.services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: s.probe!.timeoutMs })),
+    everyTwoSeconds,
+  );
+  const stats = new DockerStatsSource(docker.client, () => docker.latest, { everyTicks: everyTwoSeconds });
+  const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, everyTwoSeconds);
+
+  scheduler = new Scheduler(config.refreshMs, {
+    onTick: (now) => store.getState().tick(now),
+    onSample: (name, value, _started, at) => {
+      const s = store.getState();
+      if (name === 'docker') s.applyDocker(value as DockerSample, at);
+      else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);
+      else if (name === 'probes') s.applyProbes(value as Record<string, ProbeResult>, at);
+      else if (name === 'host') s.applyHost(value as HostSample, at);
+    },
+    onError: (name, error, started) => {
+      const s = store.getState();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (name === 'docker') {
+        const text = reason.startsWith('Docker') ? reason : `Docker engine unreachable at ${docker.url}: ${reason}`;
+        s.dockerFailed(text, started);
+      } else if (name === 'host') s.hostFailed(reason, started);
+    },
+  });
+  scheduler.add(docker);
+  scheduler.add(stats);
+  if (config.services.some((s) => s.probe)) scheduler.add(probes);
+  scheduler.add(host);
+
+  // Details are fetched when the overlay opens for a container (the UI itself does no I/O).
+  const unsubscribe = store.subscribe((state, prev) => {
+    const d = state.ui.details;
+    if (!d || d === prev.ui.details || !d.loading || !d.containerId) return;
+    const id = d.containerId;
+    docker.details(id).then(
+      (data) => store.getState().setDetails({ ...d, loading: false, data }),
+      (e: Error) => store.getState().setDetails({ ...d, loading: false, error: `details unavailable: ${e.message}` }),
+    );
+  });
+
+  scheduler.start();
+  return {
+    store,
+    scheduler,
+    docker,
+    stop() {
+      unsubscribe();
+      scheduler.stop();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { Source } from '../sources/types.js';
+
+// The one clock of k2mc. Every tick it starts the sources that are due, unless that source's
+// previous sample is still running (no pile-up when a server is slow) and gives each sample a
+// deadline. Results and failures go to the callbacks; a failing source never affects another.
+
+export interface SchedulerCallbacks {
+  onTick?(now: number): void;
+  onSample(source: string, value: unknown, startedAt: number, finishedAt: number): void;
+  onError(source: string, error: unknown, startedAt: number): void;
+}
+
+interface Slot {
+  source: Source<unknown>;
+  running: boolean;
+  /** Set when another sample was asked for while one was running (e.g. an event nudged it). */
+  pending: boolean;
+}
+
+export class Scheduler {
+  private readonly slots = new Map<string, Slot>();
+  private timer: NodeJS.Timeout | undefined;
+  private tickCount = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly periodMs: number,
+    private readonly callbacks: SchedulerCallbacks,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(source: Source<unknown>): void {
+    this.slots.set(source.name, { source, running: false, pending: false });
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.periodMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const slot of this.slots.values()) slot.source.close?.();
+  }
+
+  get ticks(): number {
+    return this.tickCount;
+  }
+
+  /** Sample a source now, outside its cadence (an event said something changed). */
+  nudge(name: string): void {
+    const slot = this.slots.get(name);
+    if (!slot || this.stopped) return;
+    if (slot.running) slot.pending = true;
+    else void this.run(slot);
+  }
+
+  private tick(): void {
+    const now = this.now();
+    this.callbacks.onTick?.(now);
+    for (const slot of this.slots.values()) {
+      if (this.tickCount % slot.source.everyTicks === 0 && !slot.running) void this.run(slot);
+    }
+    this.tickCount++;
+  }
+
+  // At the deadline the failure is reported and the sample aborted, but the slot stays busy until
+  // the sample really settles, so a server that ignores the abort cannot make requests pile up.
+  // A sample that outlives three deadlines is given up on, so one stuck socket cannot freeze a source.
+  private async run(slot: Slot): Promise<void> {
+    slot.running = true;
+    slot.pending = false;
+    const startedAt = this.now();
+    const controller = new AbortController();
+    const { timeoutMs, name } = slot.source;
+    let reported = false;
+    const deadline = setTimeout(() => {
+      reported = true;
+      controller.abort();
+      if (!this.stopped) this.callbacks.onError(name, new DeadlineError(name, timeoutMs), startedAt);
+    }, timeoutMs);
+    let release: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => {
+      release = setTimeout(resolve, timeoutMs * 3);
+    });
+    const work = slot.source.sample(controller.signal).then(
+      (value) => {
+        if (!reported && !this.stopped) this.callbacks.onSample(name, value, startedAt, this.now());
+      },
+      (error: unknown) => {
+        if (!reported && !this.stopped) this.callbacks.onError(name, error, startedAt);
+      },
+    );
+    try {
+      await Promise.race([work, giveUp]);
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(release);
+      slot.running = false;
+      if (slot.pending && !this.stopped) void this.run(slot);
+    }
+  }
+}
+
+export class DeadlineError extends Error {
+  constructor(source: string, ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}

@@ -1,0 +1,246 @@
+// loadConfig: built-in defaults < compose-derived services (--compose) < config file (--config)
+// < flags; DOCKER_HOST from the environment only when nothing else set the docker host.
+// The file format is documented at the top of schema.ts.
+
+import type { z } from 'zod';
+import { DEFAULT_CONFIG, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
+import type { Config, ProbeSpec, ServiceSpec } from './types.js';
+import { readComposeFile } from './compose.js';
+import {
+  ConfigError,
+  ConfigFileSchema,
+  DockerHostSchema,
+  ProjectSchema,
+  RefreshSchema,
+  describeValue,
+  didYouMean,
+  formatPath,
+  isPlainObject,
+  knownKeysAt,
+  parseYamlText,
+  readTextFile,
+  type ConfigFile,
+  type ProbeEntry,
+  type ServiceEntry,
+  type YamlSource,
+} from './schema.js';
+
+export { ConfigError } from './schema.js';
+export type { ConfigFile } from './schema.js';
+
+export interface LoadOptions {
+  /** --config FILE */
+  configPath?: string;
+  /** --compose FILE */
+  composePath?: string;
+  /** CLI flags; undefined means "not given". */
+  flags?: { project?: string; dockerHost?: string; refreshMs?: number; readOnly?: boolean };
+  /** Default process.env; DOCKER_HOST is used when no flag/config gives a host. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const CONFIG_HINT = 'Pass an existing file with --config, or omit --config to use the built-in K2 defaults.';
+const MAX_REPORTED = 20;
+
+// ---------------------------------------------------------------------------------------------
+// Config file
+// ---------------------------------------------------------------------------------------------
+
+/** Reads and validates a config file. Throws ConfigError. */
+export function readConfigFile(path: string): ConfigFile {
+  return parseConfigText(readTextFile(path, 'config file', CONFIG_HINT), path);
+}
+
+/** Validates config file text; `fileName` is used in messages. Throws ConfigError. */
+export function parseConfigText(text: string, fileName: string): ConfigFile {
+  const src = parseYamlText(text, fileName);
+  if (src.value === undefined) return {}; // empty file (or only comments): defaults
+  if (!isPlainObject(src.value)) {
+    throw new ConfigError(
+      `${fileName}:${src.lineOf([])}: expected a mapping of settings at the top level, got ${describeValue(src.value)}`,
+    );
+  }
+  const result = ConfigFileSchema.safeParse(withoutNulls(src.value));
+  if (result.success) return result.data;
+  throw new ConfigError(formatIssues(result.error.issues, src));
+}
+
+/** Drops mapping keys whose value is null: `key:` with no value means "not set". */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) if (val !== null && val !== undefined) out[k] = withoutNulls(val);
+    return out;
+  }
+  return v;
+}
+
+function lookup(root: unknown, path: ReadonlyArray<PropertyKey>): { present: boolean; value: unknown } {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number' && seg < cur.length) cur = cur[seg];
+    else if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, String(seg))) cur = cur[String(seg)];
+    else return { present: false, value: undefined };
+  }
+  return { present: true, value: cur };
+}
+
+interface Located {
+  line: number;
+  text: string;
+}
+
+function issueTexts(issue: z.core.$ZodIssue, src: YamlSource, prefix: PropertyKey[]): Located[] {
+  const path = [...prefix, ...issue.path];
+  const field = formatPath(path);
+  const at = (p: PropertyKey[]) => src.lineOf(p);
+
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(path);
+    return issue.keys.map((key) => {
+      const guess = didYouMean(key, known);
+      const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+      return { line: at([...path, key]), text: `${field ? `${field}: ` : ''}unknown key "${key}"${hint}` };
+    });
+  }
+
+  const { present, value } = lookup(src.value, path);
+
+  if (issue.code === 'invalid_union' && present && value !== null) {
+    // Report the branch whose type matched the value (e.g. the string branch for a bad URL).
+    const matched = issue.errors.find(
+      (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+    );
+    if (matched) return matched.flatMap((i) => issueTexts(i, src, path));
+  }
+
+  if (!present && path.length > 0) {
+    const parent = path.slice(0, -1);
+    const key = String(path[path.length - 1]);
+    const where = formatPath(parent);
+    return [{ line: at(parent), text: `${where ? `${where}: ` : ''}missing required key "${key}"` }];
+  }
+
+  const got = issue.message.startsWith('expected ') ? `, got ${describeValue(value)}` : '';
+  return [{ line: at(path), text: `${field ? `${field}: ` : ''}${issue.message}${got}` }];
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[], src: YamlSource): string {
+  const all = issues.flatMap((i) => issueTexts(i, src, []));
+  all.sort((a, b) => a.line - b.line);
+  const lines = [...new Set(all.map((l) => `${src.file}:${l.line}: ${l.text}`))];
+  if (lines.length > MAX_REPORTED) {
+    const more = lines.length - MAX_REPORTED;
+    return [...lines.slice(0, MAX_REPORTED), `(and ${more} more problem${more === 1 ? '' : 's'})`].join('\n');
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+// ---------------------------------------------------------------------------------------------
+
+function checkFlag(flag: string, schema: z.ZodType, value: unknown): void {
+  if (value === undefined) return;
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const msg = r.error.issues[0]?.message ?? 'invalid value';
+    throw new ConfigError(`${flag}: ${msg}, got ${describeValue(value)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+// ---------------------------------------------------------------------------------------------
+
+function cloneService(s: ServiceSpec): ServiceSpec {
+  return { ...s, probe: s.probe ? { ...s.probe } : undefined, ports: [...s.ports] };
+}
+
+function probeOf(p: ProbeEntry, timeoutMs: number): ProbeSpec {
+  return typeof p === 'string' ? { url: p, timeoutMs } : { url: p.url, timeoutMs: p.timeout ?? timeoutMs };
+}
+
+/** A config-file entry on its own (no compose entry of that name). */
+function serviceFromEntry(e: ServiceEntry, project: string, timeoutMs: number): ServiceSpec {
+  return {
+    name: e.name,
+    container: e.container ?? `${project}-${e.name}`,
+    essential: e.essential ?? true,
+    healthcheck: e.healthcheck ?? true,
+    mayRunOnHost: e.mayRunOnHost ?? false,
+    probe: e.probe !== undefined ? probeOf(e.probe, timeoutMs) : undefined,
+    ports: e.ports ? [...e.ports] : [],
+  };
+}
+
+/** A config-file entry over a compose-derived service: keys given in the file win. */
+function overlay(base: ServiceSpec, e: ServiceEntry, timeoutMs: number): ServiceSpec {
+  return {
+    name: base.name,
+    container: e.container ?? base.container,
+    essential: e.essential ?? base.essential,
+    healthcheck: e.healthcheck ?? base.healthcheck,
+    mayRunOnHost: e.mayRunOnHost ?? base.mayRunOnHost,
+    probe: e.probe !== undefined ? probeOf(e.probe, timeoutMs) : base.probe ? { ...base.probe } : undefined,
+    ports: e.ports ? [...e.ports] : [...base.ports],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// loadConfig
+// ---------------------------------------------------------------------------------------------
+
+/** Builds the resolved Config. Throws ConfigError with a complete user-facing message. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const flags = opts.flags ?? {};
+
+  checkFlag('--project', ProjectSchema, flags.project);
+  checkFlag('--docker-host', DockerHostSchema, flags.dockerHost);
+  checkFlag('--refresh', RefreshSchema, flags.refreshMs);
+  if (flags.readOnly !== undefined && typeof flags.readOnly !== 'boolean') {
+    throw new ConfigError(`--read-only: expected true or false, got ${describeValue(flags.readOnly)}`);
+  }
+
+  const file: ConfigFile = opts.configPath !== undefined ? readConfigFile(opts.configPath) : {};
+  const probeTimeoutMs = file.probeTimeout ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const compose = opts.composePath !== undefined ? readComposeFile(opts.composePath, probeTimeoutMs, env) : undefined;
+
+  const project = flags.project ?? file.project ?? compose?.project ?? DEFAULT_CONFIG.project;
+
+  let services: ServiceSpec[];
+  if (compose) {
+    services = compose.services.map(cloneService);
+  } else {
+    services = DEFAULT_SERVICES.map(cloneService);
+    if (file.probeTimeout !== undefined) {
+      for (const s of services) if (s.probe) s.probe.timeoutMs = file.probeTimeout;
+    }
+  }
+  if (file.services) {
+    if (compose) {
+      for (const e of file.services) {
+        const i = services.findIndex((s) => s.name === e.name);
+        if (i >= 0) services[i] = overlay(services[i], e, probeTimeoutMs);
+        else services.push(serviceFromEntry(e, project, probeTimeoutMs));
+      }
+    } else {
+      services = file.services.map((e) => serviceFromEntry(e, project, probeTimeoutMs));
+    }
+  }
+
+  const envHost = env.DOCKER_HOST && env.DOCKER_HOST.trim() !== '' ? env.DOCKER_HOST.trim() : undefined;
+  const sources = [opts.composePath, opts.configPath].filter((s): s is string => s !== undefined);
+
+  return {
+    platform: file.platform ?? DEFAULT_CONFIG.platform,
+    project,
+    dockerHost: flags.dockerHost ?? file.docker?.host ?? envHost ?? DEFAULT_CONFIG.dockerHost,
+    refreshMs: flags.refreshMs ?? file.refresh ?? DEFAULT_CONFIG.refreshMs,
+    readOnly: flags.readOnly ?? file.readOnly ?? DEFAULT_CONFIG.readOnly,
+    services,
+    source: sources.length > 0 ? sources.join(' + ') : DEFAULT_CONFIG.source,
+  };
+}

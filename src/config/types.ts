@@ -1,0 +1,40 @@
+// The resolved configuration every layer reads. Built from defaults, an optional YAML
+// file, an optional docker-compose file and CLI flags (flags win).
+
+export interface ProbeSpec {
+  /** Full URL, e.g. http://localhost:8000/health */
+  url: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+}
+
+export interface ServiceSpec {
+  /** Compose service name (label com.docker.compose.service), e.g. "kafka". */
+  name: string;
+  /** Container name, e.g. "k2-kafka". */
+  container: string;
+  /** An essential service that is down turns the verdict red. */
+  essential: boolean;
+  /** Whether the service defines a Docker healthcheck (informational; Docker reports health itself). */
+  healthcheck: boolean;
+  /** May run on the host instead of in Docker (the K2 API and consumer): a passing probe counts as up. */
+  mayRunOnHost: boolean;
+  probe?: ProbeSpec;
+  /** Published host ports, informational. */
+  ports: number[];
+}
+
+export interface Config {
+  /** Platform name shown in the header. */
+  platform: string;
+  /** Compose project label value; only containers carrying it are shown or touched. */
+  project: string;
+  /** Docker engine URL (unix:///path or tcp://host:port); undefined means DOCKER_HOST or the default socket. */
+  dockerHost?: string;
+  /** Clock period in ms. */
+  refreshMs: number;
+  readOnly: boolean;
+  services: ServiceSpec[];
+  /** Where the config came from, for messages ("built-in defaults", a path). */
+  source: string;
+}

@@ -1,0 +1,73 @@
+import Docker from 'dockerode';
+
+// Builds a dockerode client from a Docker URL (unix:///path, tcp://host:port, http(s)://host:port)
+// and names the endpoint the way messages show it.
+
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+export interface DockerEndpoint {
+  url: string;
+  client: Docker;
+}
+
+export function dockerEndpoint(url: string | undefined): DockerEndpoint {
+  const resolved = url && url.trim() !== '' ? url.trim() : DEFAULT_DOCKER_HOST;
+  return { url: resolved, client: new Docker(dockerOptions(resolved)) };
+}
+
+export function dockerOptions(url: string): Docker.DockerOptions {
+  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
+  if (url.startsWith('/')) return { socketPath: url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`invalid Docker host "${url}": expected unix:///path/to/docker.sock or tcp://host:port`);
+  }
+  const protocol = parsed.protocol.replace(':', '');
+  if (!['tcp', 'http', 'https'].includes(protocol)) {
+    throw new Error(`invalid Docker host "${url}": unsupported scheme ${protocol}; use unix:// or tcp://`);
+  }
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : protocol === 'https' ? 2376 : 2375,
+    protocol: protocol === 'https' ? 'https' : 'http',
+  };
+}
+
+/** Turns a dockerode / socket error into a sentence naming the endpoint and the likely fix. */
+export function describeDockerError(url: string, error: unknown): string {
+  const err = error as { code?: string; message?: string; statusCode?: number; name?: string };
+  const code = err?.code;
+  const where = `Docker engine unreachable at ${url}`;
+  switch (code) {
+    case 'ENOENT':
+      return `${where}: connect ENOENT — is dockerd running?`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${where}: permission denied — run as a member of the docker group, or pass --docker-host`;
+    case 'ECONNREFUSED':
+      return `${where}: connection refused — is dockerd running and listening there?`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `${where}: connection reset — the engine may be restarting`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where}: the host does not answer (${code})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${where}: unknown host (${code}) — check --docker-host`;
+  }
+  if (err?.name === 'DeadlineError' || err?.name === 'AbortError') {
+    return `${where}: ${err.name === 'AbortError' ? 'no answer in time' : err.message}`;
+  }
+  if (typeof err?.statusCode === 'number') {
+    return `Docker engine at ${url} answered HTTP ${err.statusCode}: ${firstLine(err.message)}`;
+  }
+  return `${where}: ${firstLine(err?.message ?? String(error))}`;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0]!.slice(0, 160);
+}

@@ -1,0 +1,196 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ServiceSpec } from '../config/types.js';
+import type { SourceStatus } from '../sources/types.js';
+import type { ContainerDetails, ContainerStats, DockerSample, HostSample, LogEvent, ProbeResult, Severity } from '../model/types.js';
+import { buildRows, type ServiceRow } from '../model/services.js';
+import { diffRows } from '../model/transitions.js';
+
+// The one store: the latest snapshot of every source, the derived service rows, a bounded event
+// log, and the UI's own state (focus, selection, filter, overlays, terminal size). Sources write
+// through the apply* actions; Ink components read slices and dispatch the UI actions.
+
+export const EVENT_LOG_LIMIT = 500;
+
+export type PanelId = 'services' | 'host' | 'events';
+export const PANELS: PanelId[] = ['services', 'host', 'events'];
+export type Mode = 'live' | 'replay' | 'simulated';
+export type Overlay = 'none' | 'help' | 'details';
+
+export interface DetailsState {
+  containerId?: string;
+  name: string;
+  loading: boolean;
+  data?: ContainerDetails;
+  error?: string;
+}
+
+export interface Frame {
+  platform: string;
+  project: string;
+  dockerUrl: string;
+  readOnly: boolean;
+  refreshMs: number;
+  services: ServiceSpec[];
+}
+
+export interface AppState {
+  frame: Frame;
+  mode: Mode;
+  now: number;
+  docker: { status: SourceStatus; sample?: DockerSample };
+  /** CPU and memory per container id, from the stats source. */
+  stats: Record<string, ContainerStats>;
+  probes: Record<string, ProbeResult>;
+  host: { status: SourceStatus; sample?: HostSample };
+  rows: ServiceRow[];
+  events: LogEvent[];
+  ui: {
+    panel: PanelId;
+    selected: number;
+    filter: string;
+    filtering: boolean;
+    overlay: Overlay;
+    details?: DetailsState;
+    columns: number;
+    rows: number;
+  };
+  /** Set by the app when a key asks to leave; the runtime decides how. */
+  quitRequested: boolean;
+}
+
+export interface Actions {
+  tick(now: number): void;
+  applyDocker(sample: DockerSample, at: number): void;
+  dockerFailed(reason: string, at: number): void;
+  applyStats(stats: Record<string, ContainerStats>, at: number): void;
+  applyProbes(probes: Record<string, ProbeResult>, at: number): void;
+  applyHost(sample: HostSample, at: number): void;
+  hostFailed(reason: string, at: number): void;
+  log(severity: Severity, text: string, at?: number): void;
+  // UI
+  resize(columns: number, rows: number): void;
+  focusNext(): void;
+  focusPrev(): void;
+  moveSelection(delta: number, count: number): void;
+  startFilter(): void;
+  typeFilter(text: string): void;
+  endFilter(keep: boolean): void;
+  toggleHelp(): void;
+  openDetails(row: ServiceRow): void;
+  setDetails(details: DetailsState): void;
+  closeOverlay(): void;
+  requestQuit(): void;
+}
+
+export type Store = StoreApi<AppState & Actions>;
+
+export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()): AppState {
+  return {
+    frame,
+    mode,
+    now,
+    docker: { status: { state: 'connecting' } },
+    stats: {},
+    probes: {},
+    host: { status: { state: 'connecting' } },
+    rows: buildRows(frame.services, undefined, {}, {}),
+    events: [],
+    ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', columns: 160, rows: 45 },
+    quitRequested: false,
+  };
+}
+
+function appendEvents(events: LogEvent[], more: LogEvent[]): LogEvent[] {
+  if (more.length === 0) return events;
+  const next = events.concat(more);
+  return next.length > EVENT_LOG_LIMIT ? next.slice(next.length - EVENT_LOG_LIMIT) : next;
+}
+
+export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now()): Store {
+  return createStore<AppState & Actions>()((set, get) => {
+    // Every change of containers, stats or probes rebuilds the rows and logs what changed.
+    type Inputs = Pick<AppState, 'docker' | 'stats' | 'probes'>;
+    const withRows = (state: AppState, at: number, changed: Partial<Inputs>, extra: LogEvent[] = []) => {
+      const { docker, stats, probes }: Inputs = { docker: state.docker, stats: state.stats, probes: state.probes, ...changed };
+      const reachable = docker.status.state === 'ok';
+      const rows = buildRows(state.frame.services, reachable ? docker.sample?.containers : undefined, stats, probes);
+      // No transitions are logged for the first sample, or across an outage of the engine:
+      // "everything → missing" would drown the one line that matters.
+      const wasReachable = state.docker.status.state === 'ok';
+      const changes = wasReachable && reachable ? diffRows(state.rows, rows, at) : [];
+      return { docker, stats, probes, rows, events: appendEvents(state.events, [...extra, ...changes]) };
+    };
+    return {
+      ...initialState(frame, mode, now),
+
+      tick: (t) => set({ now: t }),
+
+      applyDocker: (sample, at) =>
+        set((s) => {
+          const extra: LogEvent[] = [];
+          if (s.docker.status.state === 'unreachable') {
+            extra.push({ at, severity: 'ok', text: `Docker engine reachable again at ${sample.engine.url}` });
+          } else if (s.docker.status.state === 'connecting') {
+            const v = sample.engine.version ? ` (engine ${sample.engine.version})` : '';
+            extra.push({ at, severity: 'info', text: `Docker connected at ${sample.engine.url}${v}: ${sample.containers.length} containers of project ${s.frame.project}` });
+          }
+          return withRows(s, at, { docker: { status: { state: 'ok', at }, sample } }, extra);
+        }),
+
+      dockerFailed: (reason, at) =>
+        set((s) => {
+          const prev = s.docker.status;
+          if (prev.state === 'unreachable' && prev.reason === reason) return {};
+          const since = prev.state === 'unreachable' ? prev.since : at;
+          const extra: LogEvent[] = [{ at, severity: 'error', text: reason }];
+          return withRows(s, at, { docker: { status: { state: 'unreachable', reason, since }, sample: undefined }, stats: {} }, extra);
+        }),
+
+      applyStats: (stats, at) => set((s) => withRows(s, at, { stats })),
+      applyProbes: (probes, at) => set((s) => withRows(s, at, { probes })),
+
+      applyHost: (sample, at) =>
+        set((s) => ({
+          host: { status: { state: 'ok', at }, sample },
+          events: s.host.status.state === 'unreachable' ? appendEvents(s.events, [{ at, severity: 'ok', text: 'host metrics available again' }]) : s.events,
+        })),
+
+      hostFailed: (reason, at) =>
+        set((s) => {
+          const prev = s.host.status;
+          if (prev.state === 'unreachable' && prev.reason === reason) return {};
+          return {
+            host: { status: { state: 'unreachable', reason, since: prev.state === 'unreachable' ? prev.since : at }, sample: s.host.sample },
+            events: appendEvents(s.events, [{ at, severity: 'warn', text: `host metrics: ${reason}` }]),
+          };
+        }),
+
+      log: (severity, text, at = Date.now()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
+
+      resize: (columns, rows) => set((s) => ({ ui: { ...s.ui, columns, rows } })),
+      focusNext: () => set((s) => ({ ui: { ...s.ui, panel: PANELS[(PANELS.indexOf(s.ui.panel) + 1) % PANELS.length]! } })),
+      focusPrev: () =>
+        set((s) => ({ ui: { ...s.ui, panel: PANELS[(PANELS.indexOf(s.ui.panel) + PANELS.length - 1) % PANELS.length]! } })),
+      moveSelection: (delta, count) =>
+        set((s) => ({ ui: { ...s.ui, selected: count === 0 ? 0 : Math.max(0, Math.min(count - 1, s.ui.selected + delta)) } })),
+      startFilter: () => set((s) => ({ ui: { ...s.ui, filtering: true, panel: 'services' } })),
+      typeFilter: (text) => set((s) => ({ ui: { ...s.ui, filter: text, selected: 0 } })),
+      endFilter: (keep) => set((s) => ({ ui: { ...s.ui, filtering: false, filter: keep ? s.ui.filter : '', selected: keep ? s.ui.selected : 0 } })),
+      toggleHelp: () => set((s) => ({ ui: { ...s.ui, overlay: s.ui.overlay === 'help' ? 'none' : 'help' } })),
+      openDetails: (row) =>
+        set((s) => ({
+          ui: { ...s.ui, overlay: 'details', details: { containerId: row.containerId, name: row.name, loading: Boolean(row.containerId) } },
+        })),
+      setDetails: (details) => set((s) => (s.ui.overlay === 'details' ? { ui: { ...s.ui, details } } : {})),
+      closeOverlay: () => set((s) => ({ ui: { ...s.ui, overlay: 'none', details: undefined } })),
+      requestQuit: () => set({ quitRequested: true }),
+    };
+  });
+}
+
+/** The rows the services panel shows: filtered by the `/` text (name, service or status). */
+export function visibleRows(rows: ServiceRow[], filter: string): ServiceRow[] {
+  const f = filter.trim().toLowerCase();
+  if (!f) return rows;
+  return rows.filter((r) => r.name.toLowerCase().includes(f) || (r.service ?? '').includes(f) || r.status.includes(f));
+}

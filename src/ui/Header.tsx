@@ -1,0 +1,45 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import { useAppStore } from './store-context.js';
+import { servicesVerdict } from '../model/verdict.js';
+import { formatClock, fit } from '../model/format.js';
+import { LEVEL_STYLE } from './theme.js';
+import { paint } from './paint.js';
+
+const MODE_STYLE = {
+  live: { label: ' LIVE ', bg: 'green' },
+  replay: { label: ' REPLAY ', bg: 'magenta' },
+  simulated: { label: ' SIMULATED ', bg: 'blue' },
+} as const;
+
+export function Header({ width }: { width: number }) {
+  const platform = useAppStore((s) => s.frame.platform);
+  const project = useAppStore((s) => s.frame.project);
+  const readOnly = useAppStore((s) => s.frame.readOnly);
+  const mode = useAppStore((s) => s.mode);
+  const now = useAppStore((s) => Math.floor(s.now / 1000) * 1000);
+  const rows = useAppStore((s) => s.rows);
+  const dockerState = useAppStore((s) => s.docker.status.state);
+  const verdict = servicesVerdict(rows, dockerState === 'connecting' ? undefined : dockerState === 'ok');
+  const style = LEVEL_STYLE[verdict.level];
+  const m = MODE_STYLE[mode];
+  const title = ` ${platform} MISSION CONTROL `;
+  const clock = ` ${formatClock(now)} `;
+  const tag = `${style.glyph} ${style.word}`;
+  const fixed = title.length + m.label.length + 2 + tag.length + clock.length + (readOnly ? 12 : 0) + project.length + 12;
+  const reason = verdict.reasons.length ? ` ${verdict.reasons.slice(0, 3).join(', ')}${verdict.reasons.length > 3 ? ` +${verdict.reasons.length - 3}` : ''}` : '';
+  const room = Math.max(0, width - fixed);
+  return (
+    <Box width={width} height={1}>
+      <Text bold>{title}</Text>
+      <Text bold color={paint('white')} backgroundColor={paint(m.bg)}>{m.label}</Text>
+      <Text> </Text>
+      <Text bold color={paint(style.color)}>{tag}</Text>
+      <Text color={paint(style.color)}>{fit(reason, room)}</Text>
+      <Text dimColor> project {project}</Text>
+      {readOnly ? <Text color={paint('yellow')}> READ-ONLY</Text> : null}
+      <Box flexGrow={1} />
+      <Text bold>{clock}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,113 @@
+import React, { memo } from 'react';
+import { Box, Text } from 'ink';
+import { useAppStore } from './store-context.js';
+import { visibleRows } from '../store/store.js';
+import type { ServiceRow } from '../model/services.js';
+import { DASH, fit, formatBytes, formatLatency, formatPercent, formatUptime, formatClock } from '../model/format.js';
+import { HEALTH_COLOR, STATUS_STYLE } from './theme.js';
+import { paint } from './paint.js';
+import { Panel } from './Panel.js';
+
+// One line per service. Columns shrink at 80 columns; the probe column takes what is left.
+
+interface Columns {
+  name: number;
+  state: number;
+  health: number;
+  uptime: number;
+  restarts: number;
+  cpu: number;
+  mem: number;
+  probe: number;
+}
+
+export function columnsFor(inner: number): Columns {
+  if (inner >= 100) {
+    const fixed = { name: 24, state: 12, health: 10, uptime: 8, restarts: 4, cpu: 7, mem: 10 };
+    return { ...fixed, probe: Math.max(8, inner - 2 - sum(fixed) - 7) };
+  }
+  const fixed = { name: 19, state: 9, health: 9, uptime: 7, restarts: 3, cpu: 6, mem: 9 };
+  return { ...fixed, probe: Math.max(4, inner - 2 - sum(fixed) - 7) };
+}
+
+function sum(o: Record<string, number>): number {
+  return Object.values(o).reduce((a, b) => a + b, 0);
+}
+
+function stateWord(r: ServiceRow): string {
+  if (r.status === 'exited') return r.exitCode !== undefined ? `exited(${r.exitCode})` : 'exited';
+  if (r.status === 'external') return 'on host';
+  return r.status;
+}
+
+function probeText(r: ServiceRow): string {
+  if (!r.probeUrl) return DASH;
+  const p = r.probe;
+  if (!p) return '…';
+  if (!p.ok && p.status === undefined) return p.error ?? 'failed';
+  return [String(p.status), formatLatency(p.latencyMs), p.bodyStatus].filter(Boolean).join(' ');
+}
+
+const Row = memo(function Row({ row, selected, cols, uptime }: { row: ServiceRow; selected: boolean; cols: Columns; uptime: string }) {
+  const st = STATUS_STYLE[row.status];
+  const up = row.status === 'running';
+  const probeBad = row.probeUrl && row.probe && (!row.probe.ok || (row.probe.bodyStatus && row.probe.bodyStatus !== 'healthy'));
+  const name = `${row.name}${row.essential ? '' : ' ·'}`;
+  return (
+    <Text inverse={selected} wrap="truncate">
+      <Text color={paint(st.color)}>{st.glyph} </Text>
+      <Text bold={row.essential}>{fit(name, cols.name)} </Text>
+      <Text color={paint(st.color)}>{fit(stateWord(row), cols.state)} </Text>
+      <Text color={paint(HEALTH_COLOR[row.health])}>{fit(row.health === 'none' ? DASH : row.health, cols.health)} </Text>
+      <Text>{fit(uptime, cols.uptime, 'right')} </Text>
+      <Text color={paint(row.restartCount > 0 ? 'yellow' : undefined)}>{fit(String(row.containerId ? row.restartCount : DASH), cols.restarts, 'right')} </Text>
+      <Text>{fit(up ? formatPercent(row.cpuPercent) : DASH, cols.cpu, 'right')} </Text>
+      <Text>{fit(up ? formatBytes(row.memBytes) : DASH, cols.mem, 'right')} </Text>
+      <Text color={paint(probeBad ? 'red' : row.probe?.ok ? 'green' : undefined)}>{fit(probeText(row), cols.probe)}</Text>
+    </Text>
+  );
+});
+
+export function ServicesPanel({ width, height }: { width: number; height: number }) {
+  const rows = useAppStore((s) => s.rows);
+  const filter = useAppStore((s) => s.ui.filter);
+  const selected = useAppStore((s) => s.ui.selected);
+  const focused = useAppStore((s) => s.ui.panel === 'services');
+  const docker = useAppStore((s) => s.docker.status);
+  const project = useAppStore((s) => s.frame.project);
+  // Uptime moves once a second; rounding keeps rows from re-rendering more often than that.
+  const now = useAppStore((s) => Math.floor(s.now / 1000) * 1000);
+  const shown = visibleRows(rows, filter);
+  const inner = width - 2;
+  const cols = columnsFor(inner);
+  const banner = docker.state === 'unreachable' ? `${docker.reason} (since ${formatClock(docker.since)})` : undefined;
+  const capacity = Math.max(1, height - 3 - (banner ? 1 : 0));
+  // Keep the selection in view.
+  const first = Math.max(0, Math.min(selected - capacity + 1, shown.length - capacity));
+  const start = Math.max(0, Math.min(first, selected));
+  const page = shown.slice(start, start + capacity);
+  const upCount = rows.filter((r) => r.status === 'running' || r.status === 'external').length;
+  const title = `Services ${upCount}/${rows.length} up · project ${project}${filter ? ` · filter "${filter}" ${shown.length}` : ''}${shown.length > capacity ? ` · ${start + 1}-${start + page.length} of ${shown.length}` : ''}`;
+  return (
+    <Panel title={title} focused={focused} width={width} height={height}>
+      {banner ? (
+        <Text color={paint('red')} wrap="truncate">✕ {banner}</Text>
+      ) : null}
+      <Text dimColor wrap="truncate">
+        {'  '}
+        {fit('SERVICE', cols.name)} {fit('STATE', cols.state)} {fit('HEALTH', cols.health)} {fit('UPTIME', cols.uptime, 'right')}{' '}
+        {fit('RST', cols.restarts, 'right')} {fit('CPU', cols.cpu, 'right')} {fit('MEM', cols.mem, 'right')} {fit('PROBE', cols.probe)}
+      </Text>
+      {page.map((r, i) => (
+        <Row
+          key={r.key}
+          row={r}
+          selected={focused && start + i === selected}
+          cols={cols}
+          uptime={r.status === 'running' || r.status === 'paused' ? formatUptime(r.startedAt, now) : DASH}
+        />
+      ))}
+      {shown.length === 0 ? <Text dimColor>{filter ? `no service matches "${filter}"` : 'no services configured'}</Text> : null}
+    </Panel>
+  );
+}
