@@ -57,7 +57,14 @@ docker_sock() {
 # True when the engine answers.
 engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+# True when process $1 exists and is not a zombie (a detached process that exited stays a zombie
+# until pid 1 reaps it, which may take a while in a container).
+pid_alive() {
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
+  local state
+  state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)"
+  [[ "$state" != Z ]]
+}
 
 # The command name of a process (empty if gone).
 pid_comm() { cat "/proc/$1/comm" 2>/dev/null || true; }
@@ -130,6 +137,16 @@ check_tools() {
 # ---------------------------------------------------------------------------------------------
 # Docker engine
 
+clear_stale_pidfile() {
+  local file="$1" comm="$2" pid
+  [[ -f "$file" ]] || return 0
+  pid="$(tr -dc '0-9' <"$file" 2>/dev/null || true)"
+  if [[ -z "$pid" ]] || ! pid_alive "$pid" || [[ "$(pid_comm "$pid")" != "$comm" ]]; then
+    log "removing stale $file"
+    rm -f "$file"
+  fi
+}
+
 start_engine() {
   if engine_up; then
     return 0
@@ -150,6 +167,12 @@ start_engine() {
   fi
 
   [[ "$(id -u)" == 0 ]] || die "no Docker engine answers and starting dockerd needs root"
+  if [[ -z "${K2MC_DOCKERD_ARGS:-}" ]]; then
+    # Pid files left by an engine that was killed (e.g. the end of a session) make dockerd refuse
+    # to start, or wait for a "containerd" that is really another process: drop stale ones.
+    clear_stale_pidfile /var/run/docker.pid dockerd
+    clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
+  fi
   log "starting dockerd (no bridge, no iptables) on unix://$sock"
   # shellcheck disable=SC2206
   local extra=(${K2MC_DOCKERD_ARGS:-})
@@ -164,10 +187,10 @@ start_engine() {
     [[ -n "$child" ]] && pid="$child"
   fi
   echo "$pid" >"$STATE/dockerd.pid"
-  local i
+  local i t0=$SECONDS
   for ((i = 0; i < DOCKER_WAIT_S * 2; i++)); do
     if engine_up; then
-      log "dockerd up (pid $pid) after $((i / 2))s"
+      log "dockerd up (pid $pid) after $((SECONDS - t0))s"
       return 0
     fi
     if ! pid_alive "$pid"; then
@@ -323,7 +346,7 @@ cmd_down() {
 
 cmd_broker_restart() {
   mkdir -p "$STATE"
-  check_tools
+  [[ -x "$PY" ]] || die "$PY not found (the broker needs Debian's python3)"
   local old=""
   [[ -f "$STATE/broker" ]] && old="$(cat "$STATE/broker")"
   stop_broker

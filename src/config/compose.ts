@@ -256,5 +256,6 @@ export function servicesFromCompose(
       ports,
     });
   }
-  return { project, services };
+  // Like docker compose: without `name:`, the directory names the project (and labels the containers).
+  return { project: project ?? namingProject, services };
 }

@@ -24,6 +24,8 @@
 //       ports: [8081]            # optional list of integers 1..65535
 //
 // Notes:
+//   - docker.host accepts unix:///path and tcp://host:port (DOCKER_HOST itself is not checked).
+//   - Service names must be unique. `services: []` is allowed and means "no services".
 //   - <project> in the container default is the project in effect (after --project).
 //   - probeTimeout also applies to the built-in and compose-derived probes.
 //   - With --compose, `services` entries override the compose-derived service of the same name
@@ -35,7 +37,7 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 
 /** A user-facing configuration problem. The message is the complete text to print (no stack). */
 export class ConfigError extends Error {
@@ -324,6 +326,21 @@ export function parseYamlText(text: string, file: string): YamlSource {
         ? 'the file holds more than one YAML document ("---"); expected a single one'
         : e.message.split('\n')[0];
     throw new ConfigError(`${file}:${Math.max(1, pos.line)}:${Math.max(1, pos.col)}: invalid YAML: ${reason}`);
+  }
+  // An alias inside the node it names (`a: &x [*x]`) makes a cyclic value: refuse it.
+  let cyclic: { line: number; name: string } | undefined;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        cyclic = { line: node.range ? lineAt(node.range[0]) : 1, name: node.source };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (cyclic) {
+    throw new ConfigError(`${file}:${cyclic.line}: invalid YAML: the alias *${cyclic.name} is used inside its own anchor`);
   }
   let value: unknown;
   try {

@@ -43,8 +43,9 @@ export function buildRows(
     if (c) used.add(c.id);
     const probe = probes[spec.name];
     let status: RowStatus = c ? c.state : containers === undefined ? 'unknown' : 'missing';
-    // The K2 API and consumer may run on the host: no container, but a passing probe means up.
-    if (!c && spec.mayRunOnHost && probe?.ok) status = 'external';
+    // The K2 API and consumer may run on the host: Docker has no such container, but a passing
+    // probe means up. (While Docker cannot be asked, we cannot tell, so the row stays unknown.)
+    if (!c && containers !== undefined && spec.mayRunOnHost && probe?.ok) status = 'external';
     rows.push(row(spec.name, c, stats, status, {
       name: c?.name ?? spec.container,
       service: spec.name,

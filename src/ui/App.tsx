@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text, useInput } from 'ink';
-import { useActions, useAppStore } from './store-context.js';
+import { useAppStore, useStoreApi } from './store-context.js';
 import { computeLayout, HOST_WIDTH, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { visibleRows } from '../store/store.js';
 import { Header } from './Header.js';
@@ -56,43 +56,43 @@ export function App() {
   );
 }
 
-/** The keyboard: one handler, dispatching store actions only. */
+/**
+ * The keyboard: one handler, dispatching store actions only. It reads the state when the key
+ * arrives, not when the component last rendered: keys that come in one burst (↓ then Enter)
+ * must each see the effect of the one before.
+ */
 function useKeys() {
-  const a = useActions();
-  const filtering = useAppStore((s) => s.ui.filtering);
-  const filter = useAppStore((s) => s.ui.filter);
-  const overlay = useAppStore((s) => s.ui.overlay);
-  const panel = useAppStore((s) => s.ui.panel);
-  const selected = useAppStore((s) => s.ui.selected);
-  const rows = useAppStore((s) => s.rows);
-  const height = useAppStore((s) => s.ui.rows);
+  const store = useStoreApi();
   useInput((input, key) => {
+    const s = store.getState();
+    const { filtering, filter, overlay, panel, selected } = s.ui;
     if (filtering) {
-      if (key.escape) a.endFilter(false);
-      else if (key.return) a.endFilter(true);
-      else if (key.backspace || key.delete) a.typeFilter(filter.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta && input >= ' ') a.typeFilter(filter + input);
+      if (key.escape) s.endFilter(false);
+      else if (key.return) s.endFilter(true);
+      else if (key.backspace || key.delete) s.typeFilter(filter.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta && input >= ' ') s.typeFilter(filter + input);
       return;
     }
-    if (input === 'q' || (key.ctrl && input === 'c')) return a.requestQuit();
-    if (input === '?') return a.toggleHelp();
+    if (input === 'q' || (key.ctrl && input === 'c')) return s.requestQuit();
+    if (input === '?') return s.toggleHelp();
     if (key.escape) {
-      if (overlay !== 'none') a.closeOverlay();
-      else if (filter) a.endFilter(false);
+      if (overlay !== 'none') s.closeOverlay();
+      else if (filter) s.endFilter(false);
       return;
     }
     if (overlay !== 'none') return;
-    const shown = visibleRows(rows, filter);
-    if (key.tab) return key.shift ? a.focusPrev() : a.focusNext();
-    if (input === '/') return a.startFilter();
+    if (key.tab) return key.shift ? s.focusPrev() : s.focusNext();
+    if (input === '/') return s.startFilter();
     if (panel !== 'services') return;
-    if (key.upArrow || input === 'k') a.moveSelection(-1, shown.length);
-    else if (key.downArrow || input === 'j') a.moveSelection(1, shown.length);
-    else if (key.pageUp) a.moveSelection(-Math.max(1, height - 12), shown.length);
-    else if (key.pageDown) a.moveSelection(Math.max(1, height - 12), shown.length);
+    const shown = visibleRows(s.rows, filter);
+    const page = Math.max(1, s.ui.rows - 12);
+    if (key.upArrow || input === 'k') s.moveSelection(-1, shown.length);
+    else if (key.downArrow || input === 'j') s.moveSelection(1, shown.length);
+    else if (key.pageUp) s.moveSelection(-page, shown.length);
+    else if (key.pageDown) s.moveSelection(page, shown.length);
     else if (key.return) {
       const row = shown[selected];
-      if (row) a.openDetails(row);
+      if (row) s.openDetails(row);
     }
   });
 }

@@ -39,9 +39,12 @@ export function HostPanel({ width, height, compact }: { width: number; height: n
   const problem = status.state === 'unreachable' ? `${status.reason} (since ${formatClock(status.since)})` : undefined;
   if (compact) {
     return (
-      <Panel title="Host" focused={focused} width={width} height={height}>
-        <Text wrap="truncate">{problem ?? hostLine(h)}</Text>
-      </Panel>
+      <Box width={width} height={height}>
+        <Text wrap="truncate" color={paint(problem ? 'yellow' : undefined)} inverse={focused}>
+          {' Host '}
+        </Text>
+        <Text wrap="truncate"> {problem ?? hostLine(h)}</Text>
+      </Box>
     );
   }
   const cpuText = formatPercent(h?.cpuPercent).padStart(6);

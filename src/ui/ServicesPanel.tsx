@@ -26,7 +26,7 @@ export function columnsFor(inner: number): Columns {
     const fixed = { name: 24, state: 12, health: 10, uptime: 8, restarts: 4, cpu: 7, mem: 10 };
     return { ...fixed, probe: Math.max(8, inner - 2 - sum(fixed) - 7) };
   }
-  const fixed = { name: 19, state: 9, health: 9, uptime: 7, restarts: 3, cpu: 6, mem: 9 };
+  const fixed = { name: 18, state: 9, health: 9, uptime: 6, restarts: 3, cpu: 6, mem: 8 };
   return { ...fixed, probe: Math.max(4, inner - 2 - sum(fixed) - 7) };
 }
 

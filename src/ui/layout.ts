@@ -14,7 +14,7 @@ export interface Layout {
   height: number;
   /** Lines of the services box including its border. */
   servicesHeight: number;
-  /** Lines of the host box including its border (narrow layout: below the services). */
+  /** Lines of the host line in the narrow layout (the wide layout puts a box beside the services). */
   hostHeight: number;
   eventsHeight: number;
 }
@@ -26,7 +26,8 @@ export function computeLayout(columns: number, rows: number, serviceCount: numbe
   const wide = columns >= WIDE_COLUMNS;
   const body = height - 2; // header + footer
   const minEvents = 3;
-  const hostHeight = wide ? 0 : 3;
+  // Narrow: the host figures become one line under the services.
+  const hostHeight = wide ? 0 : 1;
   // Services get what they need (rows + table header + border), but leave the events some room.
   const wanted = serviceCount + 3;
   const eventsShare = Math.max(minEvents, Math.floor(body * 0.22));

@@ -17,6 +17,13 @@ export function useAppStore<T>(selector: (s: AppState & Actions) => T): T {
   return useStore(store, selector);
 }
 
+/** The store itself, for key handlers that must read the state at the moment of the key press. */
+export function useStoreApi(): Store {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useStoreApi outside StoreProvider');
+  return store;
+}
+
 export function useActions(): Actions {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useActions outside StoreProvider');

@@ -86,7 +86,7 @@ describe('container names, healthchecks, project', () => {
   const { project, services } = servicesFromCompose(text('ports.yml'), fx('ports.yml'), 1500);
 
   it('defaults container_name to <directory>-<service>-1 without a top-level name', () => {
-    expect(project).toBeUndefined();
+    expect(project).toBe('compose'); // the directory names the project, as docker compose does
     expect(byName(services, 'simple').container).toBe('compose-simple-1');
     expect(byName(services, 'empty-service').container).toBe('compose-empty-service-1');
   });
@@ -97,7 +97,7 @@ describe('container names, healthchecks, project', () => {
 
   it('normalizes the directory name like docker compose', () => {
     const r = servicesFromCompose('services:\n  web:\n    image: nginx\n', '/srv/_My Stack.v2/docker-compose.yml', 1500);
-    expect(r.project).toBeUndefined();
+    expect(r.project).toBe('mystackv2');
     expect(r.services[0].container).toBe('mystackv2-web-1');
     expect(normalizeProjectName('-K2_Platform (demo)')).toBe('k2_platformdemo');
   });

@@ -491,3 +491,32 @@ describe('did you mean', () => {
     expect(didYouMean('container_name', knownKeysAt(['services', 0]))).toBe('container');
   });
 });
+
+describe('YAML edge cases', () => {
+  it('refuses a self-referencing alias instead of looping', () => {
+    expect(errorOf(() => parseConfigText('platform: K2\nservices: &s\n  - name: a\n  - *s\n', 'c.yaml'))).toBe(
+      'c.yaml:4: invalid YAML: the alias *s is used inside its own anchor',
+    );
+  });
+
+  it('accepts anchors and merge keys', () => {
+    const cfg = parseConfigText(
+      'services:\n  - &base\n    name: a\n    essential: false\n  - <<: *base\n    name: b\n',
+      'c.yaml',
+    );
+    expect(cfg.services).toEqual([
+      { name: 'a', essential: false },
+      { name: 'b', essential: false },
+    ]);
+  });
+
+  it('a top-level null is an empty file', () => {
+    expect(parseConfigText('~\n', 'c.yaml')).toEqual({});
+  });
+
+  it('handles CRLF line endings and a file without a final newline', () => {
+    expect(errorOf(() => parseConfigText('platform: K2\r\nrefresh: 10', 'c.yaml'))).toBe(
+      'c.yaml:2: refresh: expected an integer from 200 to 60000 (milliseconds), got 10',
+    );
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tmux } from './tmux.js';
+import { docker, requireEngine } from '../integration/docker-helpers.js';
+// @ts-expect-error plain ESM script without types
+import { configYaml, downStack, upStack } from '../../scripts/test-stack.mjs';
+
+// The built k2mc binary in a real terminal against the real engine and a K2-like stack of twelve
+// containers: what a presenter sees, and what a key press does.
+
+const project = 'k2e2e';
+const portBase = 18400;
+const bin = resolve('bin/k2mc.js');
+const tmux = new Tmux('k2mc-e2e');
+let configPath: string;
+
+beforeAll(async () => {
+  await requireEngine();
+  await upStack({ project, portBase });
+  const dir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-'));
+  configPath = join(dir, 'k2mc.yaml');
+  writeFileSync(configPath, configYaml({ project, portBase }));
+}, 120_000);
+
+afterAll(async () => {
+  tmux.kill();
+  await docker.getContainer(`${project}-kafka`).unpause().catch(() => undefined);
+  await downStack({ project });
+});
+
+describe('k2mc in a real terminal', () => {
+  it('shows the live stack, reacts to keys and to a paused container, follows resizes, quits', async () => {
+    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45);
+    let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up'), 'a green dashboard');
+    expect(s).toContain('LIVE');
+    expect(s).toMatch(/● k2e2e-kafka\s+running\s+healthy/);
+    expect(s).toMatch(/k2e2e-api\s+running.*200 \S+ healthy/);
+    expect(s).toContain('Docker connected at unix:///var/run/docker.sock');
+    expect(s.split('\n').filter((l) => l.includes('MISSION CONTROL'))).toHaveLength(1);
+
+    // Help overlay and back.
+    tmux.keys('?');
+    await tmux.waitFor((x) => x.includes('Help — keys'), 'help overlay');
+    tmux.keys('Escape');
+    await tmux.waitFor((x) => !x.includes('Help — keys') && x.includes('Services 12/12'), 'help closed');
+
+    // Select the second service, open its details.
+    tmux.keys('Down', 'Enter');
+    s = await tmux.waitFor((x) => x.includes('Details — k2e2e-schema-registry-1') && x.includes('log lines'), 'details');
+    expect(s).toContain('image   k2mc-test/busybox');
+    expect(s).toContain('com.docker.compose.project=k2e2e');
+    tmux.keys('Escape');
+    await tmux.waitFor((x) => x.includes('Services 12/12'), 'details closed');
+
+    // Break something for real: the verdict and the row follow within a moment.
+    await docker.getContainer(`${project}-kafka`).pause();
+    s = await tmux.waitFor((x) => x.includes('✕ DOWN') && /‖ k2e2e-kafka\s+paused/.test(x), 'paused kafka');
+    expect(s).toContain('k2e2e-kafka running → paused');
+    await docker.getContainer(`${project}-kafka`).unpause();
+    await tmux.waitFor((x) => x.includes('● ALL GO'), 'green again');
+
+    // Resizes: compact at 80×24, the too-small line at 40×10, and back, with no ghost lines.
+    tmux.resize(80, 24);
+    s = await tmux.waitFor((x) => x.includes(' Host  CPU') && x.includes('Services 12/12'), 'compact layout');
+    expect(s.split('\n').filter((l) => l.includes('MISSION CONTROL'))).toHaveLength(1);
+    expect(s.split('\n').every((l) => l.length <= 80)).toBe(true);
+    tmux.resize(40, 10);
+    s = await tmux.waitFor((x) => x.includes('terminal too small'), 'too small');
+    expect(s.trim().split('\n').filter((l) => l.trim() !== '')).toHaveLength(1);
+    tmux.resize(160, 45);
+    s = await tmux.waitFor((x) => x.includes('Services 12/12') && x.includes('╭─ Host'), 'wide again');
+    expect(s).not.toContain('terminal too small');
+    expect(s.split('\n').filter((l) => l.includes('MISSION CONTROL'))).toHaveLength(1);
+
+    tmux.keys('q');
+    s = await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit');
+  }, 90_000);
+
+  it('rejects a bad flag with one line and exit code 2', async () => {
+    tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10);
+    const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit');
+    expect(s).toContain("k2mc: option '--refresh <ms>' argument 'fast' is invalid");
+    expect(s).toContain('k2mc exited with 2');
+  });
+
+  it('without a Docker engine: says so in words and keeps drawing', async () => {
+    tmux.start(`node ${bin} --config ${configPath} --docker-host unix:///tmp/k2mc-none.sock; echo "k2mc exited with $?"`, 160, 45);
+    const s = await tmux.waitFor((x) => x.includes('Docker engine unreachable at unix:///tmp/k2mc-none.sock: connect ENOENT — is dockerd running?'), 'unreachable');
+    expect(s).toContain('✕ DOWN');
+    expect(s).toMatch(/k2e2e-api\s+unknown/);
+    tmux.keys('q');
+    await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit');
+  });
+});

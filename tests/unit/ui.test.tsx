@@ -1,0 +1,153 @@
+import React from 'react';
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/ui/App.js';
+import { StoreProvider } from '../../src/ui/store-context.js';
+import { createAppStore, type Store } from '../../src/store/store.js';
+import { container, spec } from './helpers.js';
+
+const services = [spec('kafka'), spec('minio'), spec('kafka-ui', false), spec('api', true, { mayRunOnHost: true, probe: { url: 'http://127.0.0.1:1/health', timeoutMs: 100 } })];
+const T0 = new Date(2026, 0, 14, 14, 2, 11).getTime();
+
+function storeWith(columns = 160, rows = 45): Store {
+  const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'unix:///var/run/docker.sock', readOnly: false, refreshMs: 1000, services }, 'live', T0);
+  store.getState().resize(columns, rows);
+  return store;
+}
+
+function healthy(store: Store) {
+  const s = store.getState();
+  s.applyDocker({ engine: { url: 'unix:///var/run/docker.sock', version: '20.10' }, containers: [container('kafka'), container('minio'), container('kafka-ui'), container('api')] }, T0);
+  s.applyProbes({ api: { url: 'http://127.0.0.1:1/health', ok: true, status: 200, latencyMs: 12, bodyStatus: 'healthy', at: T0 } }, T0);
+  s.applyHost({ cpuPercent: 12.5, memUsed: 4 * 2 ** 30, memTotal: 16 * 2 ** 30, diskUsed: 100 * 2 ** 30, diskTotal: 250 * 2 ** 30, diskPath: '/var/lib/docker', rxPerSec: 2048, txPerSec: 1024, at: T0 });
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+function mount(store: Store) {
+  return render(
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>,
+  );
+}
+
+describe('dashboard frames', () => {
+  it('healthy: green verdict, every service running, host figures, clock', () => {
+    const store = storeWith();
+    healthy(store);
+    const { lastFrame } = mount(store);
+    const f = lastFrame()!;
+    expect(f).toContain('K2 MISSION CONTROL');
+    expect(f).toContain('LIVE');
+    expect(f).toContain('● ALL GO');
+    expect(f).toContain('14:02:11');
+    expect(f).toMatch(/● k2-kafka\s+running\s+healthy/);
+    expect(f).toMatch(/k2-api\s+running.*200 12ms healthy/);
+    expect(f).toContain('Services 4/4 up');
+    expect(f).toContain('12.5%');
+    expect(f).toContain('4.0 GiB/16.0 GiB');
+    expect(f.split('\n')).toHaveLength(44); // one line less than the terminal
+  });
+
+  it('degraded: an essential service paused turns the verdict red and names it', async () => {
+    const store = storeWith();
+    healthy(store);
+    const { lastFrame } = mount(store);
+    store.getState().applyDocker({ engine: { url: 'x' }, containers: [container('kafka', { state: 'paused' }), container('minio', { health: 'unhealthy' }), container('kafka-ui'), container('api')] }, T0 + 1000);
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toContain('✕ DOWN');
+    expect(f).toContain('k2-kafka paused');
+    expect(f).toMatch(/‖ k2-kafka\s+paused/);
+    expect(f).toMatch(/k2-minio\s+running\s+unhealthy/);
+    expect(f).toContain('k2-kafka running → paused');
+    expect(f).toContain('k2-minio healthy → unhealthy');
+  });
+
+  it('unreachable Docker: the panel says why and since when, the rest keeps working', async () => {
+    const store = storeWith();
+    const { lastFrame } = mount(store);
+    store.getState().dockerFailed('Docker engine unreachable at unix:///var/run/docker.sock: connect ENOENT — is dockerd running?', T0);
+    store.getState().applyHost({ cpuPercent: 50, at: T0 });
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toContain('Docker engine unreachable at unix:///var/run/docker.sock: connect ENOENT — is dockerd running? (since 14:02:11)');
+    expect(f).toMatch(/\? k2-kafka\s+unknown/);
+    expect(f).toContain('50.0%');
+    expect(f).toContain('✕ DOWN');
+  });
+
+  it('compact at 80×24: every panel readable', () => {
+    const store = storeWith(80, 24);
+    healthy(store);
+    const { lastFrame } = mount(store);
+    const lines = lastFrame()!.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    const f = lastFrame()!;
+    expect(f).toMatch(/k2-kafka\s+running\s+healthy/);
+    expect(f).toContain('Host');
+    expect(f).toContain('CPU 12.5%');
+    expect(f).toContain('Events');
+    expect(f).toContain('q quit');
+  });
+
+  it('too small: one clear line instead of garbage', () => {
+    const store = storeWith(40, 10);
+    healthy(store);
+    const { lastFrame } = mount(store);
+    expect(lastFrame()).toBe('terminal too small (40×10): need 60×16 · q quits');
+  });
+});
+
+describe('keys', () => {
+  it('↓ selects, Enter opens details, Esc goes back', async () => {
+    const store = storeWith();
+    healthy(store);
+    const { stdin, lastFrame } = mount(store);
+    await tick();
+    stdin.write('\u001B[B');
+    await tick();
+    expect(store.getState().ui.selected).toBe(1);
+    stdin.write('\r');
+    await tick();
+    expect(store.getState().ui.overlay).toBe('details');
+    expect(store.getState().ui.details?.name).toBe('k2-minio');
+    expect(lastFrame()).toContain('Details — k2-minio');
+    stdin.write('\u001B');
+    await tick();
+    expect(store.getState().ui.overlay).toBe('none');
+  });
+
+  it('Tab moves focus, ? toggles help, / filters, q asks to quit', async () => {
+    const store = storeWith();
+    healthy(store);
+    const { stdin, lastFrame } = mount(store);
+    await tick();
+    stdin.write('\t');
+    await tick();
+    expect(store.getState().ui.panel).toBe('host');
+    stdin.write('?');
+    await tick();
+    expect(lastFrame()).toContain('Help — keys');
+    stdin.write('?');
+    await tick();
+    stdin.write('/');
+    await tick();
+    for (const ch of 'min') {
+      stdin.write(ch);
+      await tick();
+    }
+    expect(lastFrame()).toContain('/ filter: min');
+    stdin.write('\r');
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toContain('filter "min" 1');
+    expect(f).toContain('k2-minio');
+    expect(f).not.toMatch(/● k2-kafka /);
+    stdin.write('q');
+    await tick();
+    expect(store.getState().quitRequested).toBe(true);
+  });
+});
