@@ -8,7 +8,7 @@ import { App } from '../ui/App.js';
 import { FrameWriter } from './frame-writer.js';
 import { shareInkOutputCaches } from './ink-output-cache.js';
 
-await shareInkOutputCaches();
+shareInkOutputCaches();
 
 // Owns the terminal: the alternate screen, the cursor, resizes, and how frames reach the screen.
 // Ink renders into a sink in debug mode (one complete frame per render, and it behaves the same

@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// npm run bench: k2mc measured in a real terminal (tmux), the way a presenter runs it.
+//
+// Scenario "stack": the 12-container K2-like test stack on the real Docker engine, 160×45, 1 s
+// refresh. Reported: k2mc's CPU (% of one core) and terminal output (bytes/s) over the
+// measurement window after a warm-up, peak RSS, time to the first full frame and to the first
+// frame with live data, key-press-to-frame latency (p50/p95), and the Docker daemon's own CPU with
+// and without k2mc watching it.
+//
+// Output bytes are what the pane receives (tmux pipe-pane into a FIFO we read), so they are the
+// bytes a real terminal would have to draw. Key latency is from `tmux send-keys` returning to the
+// first output chunk that shows the key's effect.
+//
+// Usage: node scripts/bench.mjs [--duration 60] [--warmup 10] [--presses 50] [--json FILE]
+// Needs: bash scripts/test-env.sh up (engine + image), tmux; builds nothing itself (npm run bench builds).
+
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configYaml, downStack, upStack } from './test-stack.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = parseArgs(process.argv.slice(2));
+const DURATION_S = Number(args.duration ?? 60);
+const WARMUP_S = Number(args.warmup ?? 10);
+const PRESSES = Number(args.presses ?? 50);
+const JSON_OUT = args.json ?? join(root, 'bench-results', 'latest.json');
+const PROJECT = 'k2bench';
+const PORT_BASE = 18500;
+const SESSION = 'k2mc-bench';
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function parseArgs(list) {
+  const out = {};
+  for (let i = 0; i < list.length; i++) {
+    const m = /^--([a-z-]+)$/.exec(list[i]);
+    if (!m) throw new Error(`unknown argument ${list[i]}`);
+    out[m[1]] = list[i + 1];
+    i++;
+  }
+  return out;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const tmux = (...a) => execFileSync('tmux', a, { encoding: 'utf8' });
+
+/** utime+stime of a process and all its threads, in seconds. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function rssPeakBytes(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+function pidsOf(name) {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function daemonCpu() {
+  return [...pidsOf('dockerd'), ...pidsOf('containerd')].reduce((a, p) => {
+    try {
+      return a + cpuSeconds(p);
+    } catch {
+      return a;
+    }
+  }, 0);
+}
+
+async function measureDaemon(seconds) {
+  const c0 = daemonCpu();
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  return ((daemonCpu() - c0) / ((performance.now() - t0) / 1000)) * 100;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return undefined;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)];
+}
+
+/** Everything the pane receives, timestamped, via a FIFO fed by tmux pipe-pane. */
+class PaneTap {
+  constructor(dir) {
+    this.fifo = join(dir, 'pane.fifo');
+    execFileSync('mkfifo', [this.fifo]);
+    this.bytes = 0;
+    this.text = '';
+    this.waiters = [];
+    this.reader = spawn('cat', [this.fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.reader.stdout.on('data', (chunk) => {
+      const now = performance.now();
+      this.bytes += chunk.length;
+      const s = chunk.toString('utf8');
+      // Keep a window of recent text so a marker split across two chunks is still found.
+      this.text = (this.text + s).slice(-20000);
+      for (const w of [...this.waiters]) {
+        if (this.text.includes(w.marker, w.from)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(now);
+        }
+      }
+    });
+  }
+  attach(session) {
+    tmux('pipe-pane', '-o', '-t', session, `cat > ${this.fifo}`);
+  }
+  /** Resolves with the arrival time of the first output containing the marker after now. */
+  next(marker, timeoutMs = 5000) {
+    return new Promise((resolveWait, reject) => {
+      const w = { marker, from: this.text.length, resolve: resolveWait };
+      this.text = this.text.slice(-2000);
+      w.from = this.text.length;
+      this.waiters.push(w);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          reject(new Error(`no output with ${JSON.stringify(marker)} within ${timeoutMs} ms`));
+        }
+      }, timeoutMs);
+    });
+  }
+  close() {
+    this.reader.kill();
+  }
+}
+
+function k2mcPid() {
+  const panePid = Number(tmux('display', '-p', '-t', SESSION, '#{pane_pid}').trim());
+  // The pane runs node directly (exec), so the pane's pid is k2mc's.
+  return panePid;
+}
+
+async function waitScreen(check, timeoutMs) {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    const s = tmux('capture-pane', '-p', '-t', SESSION);
+    if (check(s)) return performance.now();
+    await sleep(10);
+  }
+  throw new Error('timed out waiting for the screen');
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'k2mc-bench-'));
+  const configPath = join(dir, 'k2mc.yaml');
+  writeFileSync(configPath, configYaml({ project: PROJECT, portBase: PORT_BASE }));
+  console.error(`bench: starting the 12-container stack (project ${PROJECT})…`);
+  await upStack({ project: PROJECT, portBase: PORT_BASE });
+  const results = { scenario: 'stack: 12 containers, 160×45, refresh 1000 ms', node: process.version, when: new Date().toISOString() };
+  try {
+    console.error(`bench: Docker daemon CPU without k2mc (${DURATION_S} s)…`);
+    results.daemonCpuWithoutPct = await measureDaemon(DURATION_S);
+
+    try {
+      tmux('kill-session', '-t', SESSION);
+    } catch {
+      // none
+    }
+    const tap = new PaneTap(dir);
+    // A placeholder shell, so the pipe is attached before k2mc writes its first byte.
+    tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '45', 'sleep 3600');
+    tap.attach(SESSION);
+    const firstFrame = tap.next('Events');
+    const t0 = performance.now();
+    tmux('respawn-pane', '-k', '-t', SESSION, `exec node ${join(root, 'bin/k2mc.js')} --config ${configPath}`);
+    results.firstFrameMs = (await firstFrame) - t0;
+    const tData = await waitScreen((s) => s.includes('Services 12/12 up') && s.includes('● ALL GO') && /CPU\s+█*░*\s+\d/.test(s), 20_000);
+    results.firstDataMs = tData - t0;
+    const pid = k2mcPid();
+
+    console.error(`bench: warm-up ${WARMUP_S} s, then k2mc steady state and daemon CPU with k2mc (${DURATION_S} s)…`);
+    await sleep(WARMUP_S * 1000);
+    const c0 = cpuSeconds(pid);
+    const b0 = tap.bytes;
+    const d0 = daemonCpu();
+    const w0 = performance.now();
+    await sleep(DURATION_S * 1000);
+    const wall = (performance.now() - w0) / 1000;
+    results.cpuPct = ((cpuSeconds(pid) - c0) / wall) * 100;
+    results.bytesPerSec = (tap.bytes - b0) / wall;
+    results.daemonCpuWithPct = ((daemonCpu() - d0) / wall) * 100;
+
+    console.error(`bench: ${PRESSES} key presses…`);
+    const latencies = [];
+    for (let i = 0; i < PRESSES; i++) {
+      const opening = i % 2 === 0;
+      const arrived = tap.next(opening ? 'Help — keys' : 'Services 12/12');
+      const sent = performance.now();
+      tmux('send-keys', '-t', SESSION, opening ? '?' : 'Escape');
+      latencies.push((await arrived) - sent);
+      await sleep(150);
+    }
+    latencies.sort((a, b) => a - b);
+    results.keyP50Ms = percentile(latencies, 50);
+    results.keyP95Ms = percentile(latencies, 95);
+    results.keyMaxMs = latencies.at(-1);
+    results.rssPeakMB = rssPeakBytes(pid) / 2 ** 20;
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    await sleep(500);
+    tap.close();
+  } finally {
+    try {
+      tmux('kill-session', '-t', SESSION);
+    } catch {
+      // gone
+    }
+    await downStack({ project: PROJECT });
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const targets = [
+    ['k2mc CPU (% of one core)', results.cpuPct, 1.5, '%'],
+    ['terminal output', results.bytesPerSec, 3072, 'B/s'],
+    ['first full frame', results.firstFrameMs, 700, 'ms'],
+    ['first frame with live data', results.firstDataMs, undefined, 'ms'],
+    ['key → frame p50', results.keyP50Ms, undefined, 'ms'],
+    ['key → frame p95', results.keyP95Ms, 50, 'ms'],
+    ['peak RSS', results.rssPeakMB, 150, 'MB'],
+    ['dockerd+containerd CPU without k2mc', results.daemonCpuWithoutPct, undefined, '%'],
+    ['dockerd+containerd CPU with k2mc', results.daemonCpuWithPct, undefined, '%'],
+  ];
+  console.log(`\n${results.scenario} — measured over ${DURATION_S} s after ${WARMUP_S} s warm-up, ${PRESSES} key presses\n`);
+  console.log('| metric | value | target | |');
+  console.log('|---|---:|---:|---|');
+  for (const [name, value, target, unit] of targets) {
+    const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
+    console.log(`| ${name} | ${value?.toFixed(unit === 'B/s' || unit === 'ms' ? 0 : 2)} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
+  }
+  mkdirSync(dirname(JSON_OUT), { recursive: true });
+  writeFileSync(JSON_OUT, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nJSON: ${JSON_OUT}`);
+  console.log(JSON.stringify(results));
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});
