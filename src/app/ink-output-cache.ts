@@ -56,13 +56,16 @@ const ROW_LIMIT = 2000;
 const EMPTY: Code[] = [];
 const SPACE: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: EMPTY };
 
-const styleKeys = new WeakMap<Code[], string>();
+// The style arrays come from the shared cache and live as long as it does: their key is kept on
+// the array itself, which is cheaper than a WeakMap lookup per cell.
+const KEY = Symbol('k2mc.styleKey');
 function styleKey(styles: Code[]): string {
   if (styles.length === 0) return '';
-  let key = styleKeys.get(styles);
+  const holder = styles as Code[] & { [KEY]?: string };
+  let key = holder[KEY];
   if (key === undefined) {
     key = styles.map((c) => `${c.code}\u0000${c.endCode}`).join('\u0001');
-    styleKeys.set(styles, key);
+    holder[KEY] = key;
   }
   return key;
 }

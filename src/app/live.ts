@@ -46,7 +46,7 @@ export function startLive(config: Config): LiveRuntime {
     config.services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: s.probe!.timeoutMs })),
     everyTwoSeconds,
   );
-  const stats = new DockerStatsSource(docker.client, () => docker.latest, { everyTicks: everyTwoSeconds });
+  const stats = new DockerStatsSource(docker.api, () => docker.latest, { everyTicks: everyTwoSeconds });
   const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, everyTwoSeconds);
 
   scheduler = new Scheduler(config.refreshMs, {

@@ -87,7 +87,7 @@ describe('DockerSource on a real engine', () => {
   });
 
   it('samples CPU and memory with one-shot stats; CPU appears from the second round', async () => {
-    const stats = new DockerStatsSource(source.client, () => source.latest, { intervalMs: 0 });
+    const stats = new DockerStatsSource(source.api, () => source.latest, { intervalMs: 0 });
     await source.sample(signal());
     const first = await stats.sample(signal());
     const web = find(source.latest, `${project}-web`)!;

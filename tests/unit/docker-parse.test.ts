@@ -52,8 +52,10 @@ describe('Docker list parsing', () => {
 
 describe('Docker endpoint and errors', () => {
   it('understands unix and tcp URLs', () => {
-    expect(dockerOptions('unix:///var/run/docker.sock')).toEqual({ socketPath: '/var/run/docker.sock' });
-    expect(dockerOptions('tcp://127.0.0.1:2375')).toEqual({ host: '127.0.0.1', port: 2375, protocol: 'http' });
+    expect(dockerOptions('unix:///var/run/docker.sock')).toMatchObject({ socketPath: '/var/run/docker.sock' });
+    expect(dockerOptions('tcp://127.0.0.1:2375')).toMatchObject({ host: '127.0.0.1', port: 2375, protocol: 'http' });
+    // Connections are kept alive between requests.
+    expect((dockerOptions('unix:///x.sock') as { agent?: { keepAlive?: boolean } }).agent?.keepAlive).toBe(true);
     expect(() => dockerOptions('ftp://x')).toThrow(/unsupported scheme ftp/);
   });
   it('says what to do about a missing socket, a permission problem and a refused connection', () => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Docker from 'dockerode';
 
 // Builds a dockerode client from a Docker URL (unix:///path, tcp://host:port, http(s)://host:port)
@@ -15,9 +16,15 @@ export function dockerEndpoint(url: string | undefined): DockerEndpoint {
   return { url: resolved, client: new Docker(dockerOptions(resolved)) };
 }
 
+// Keep connections to the engine open between requests: a few requests a second each opening
+// a new socket cost more CPU (ours and the daemon's) than the requests themselves.
+function agent(): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: 16, keepAliveMsecs: 10_000 });
+}
+
 export function dockerOptions(url: string): Docker.DockerOptions {
-  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
-  if (url.startsWith('/')) return { socketPath: url };
+  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length), agent: agent() } as Docker.DockerOptions;
+  if (url.startsWith('/')) return { socketPath: url, agent: agent() } as Docker.DockerOptions;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -32,7 +39,8 @@ export function dockerOptions(url: string): Docker.DockerOptions {
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : protocol === 'https' ? 2376 : 2375,
     protocol: protocol === 'https' ? 'https' : 'http',
-  };
+    ...(protocol === 'https' ? {} : { agent: agent() }),
+  } as Docker.DockerOptions;
 }
 
 /** Turns a dockerode / socket error into a sentence naming the endpoint and the likely fix. */

@@ -3,6 +3,7 @@ import type { Source } from '../types.js';
 import { SourceError } from '../types.js';
 import type { ContainerDetails, ContainerInfo, DockerSample, EngineInfo } from '../../model/types.js';
 import { describeDockerError, dockerEndpoint } from './client.js';
+import { DockerApi, filtersQuery } from './api.js';
 import { demuxLogs, fromListed, parseDockerTime, type ListedContainer } from './parse.js';
 
 // The Docker source: one container list per tick (filtered by the compose project label) and an
@@ -44,7 +45,10 @@ export class DockerSource implements Source<DockerSample> {
   readonly everyTicks = 1;
   readonly timeoutMs: number;
   readonly url: string;
+  /** dockerode, for the rarer calls (details, logs, actions). */
   readonly client: Docker;
+  /** The hot path: list, inspect, info, events. */
+  readonly api: DockerApi;
   private readonly opts: DockerSourceOptions;
   private engine: EngineInfo;
   private readonly inspected = new Map<string, Inspected>();
@@ -58,6 +62,7 @@ export class DockerSource implements Source<DockerSample> {
     const endpoint = dockerEndpoint(opts.url);
     this.url = endpoint.url;
     this.client = endpoint.client;
+    this.api = new DockerApi(this.url);
     this.opts = opts;
     this.timeoutMs = opts.timeoutMs ?? 3000;
     this.engine = { url: this.url };
@@ -123,28 +128,24 @@ export class DockerSource implements Source<DockerSample> {
   }
 
   private async listProject(signal: AbortSignal): Promise<ListedContainer[]> {
-    const byLabel = (await this.client.listContainers({
-      all: true,
-      filters: { label: [`${PROJECT_LABEL}=${this.opts.project}`] },
-      abortSignal: signal,
-    } as Docker.ContainerListOptions)) as ListedContainer[];
-    const names = (this.opts.expectedNames ?? []).filter(
-      (n) => !byLabel.some((c) => c.Names?.includes('/' + n)),
+    const byLabel = await this.api.json<ListedContainer[]>(
+      `/containers/json?all=1&filters=${filtersQuery({ label: [`${PROJECT_LABEL}=${this.opts.project}`] })}`,
+      signal,
     );
+    const names = (this.opts.expectedNames ?? []).filter((n) => !byLabel.some((c) => c.Names?.includes('/' + n)));
     if (names.length === 0) return byLabel;
     // Expected containers started outside compose (no project label) still get a row. The name
-    // filter is a substring match, so keep exact matches only.
-    const byName = (await this.client.listContainers({
-      all: true,
-      filters: { name: names.map((n) => `^/${n}$`) },
-      abortSignal: signal,
-    } as Docker.ContainerListOptions)) as ListedContainer[];
+    // filter is a pattern match, so keep exact matches only.
+    const byName = await this.api.json<ListedContainer[]>(
+      `/containers/json?all=1&filters=${filtersQuery({ name: names.map((n) => `^/${n}$`) })}`,
+      signal,
+    );
     return [...byLabel, ...byName.filter((c) => names.some((n) => c.Names?.includes('/' + n)))];
   }
 
   private async readEngine(signal: AbortSignal): Promise<void> {
     try {
-      const info = (await (this.client.info as (o: unknown) => Promise<unknown>)({ abortSignal: signal })) as { ServerVersion?: string; DockerRootDir?: string };
+      const info = await this.api.json<{ ServerVersion?: string; DockerRootDir?: string }>('/info', signal);
       this.engine = { url: this.url, version: info.ServerVersion, rootDir: info.DockerRootDir };
     } catch {
       // Not fatal: the list worked, so the engine is there; try again next sample.
@@ -162,7 +163,7 @@ export class DockerSource implements Source<DockerSample> {
       .slice(0, MAX_INSPECT_PER_SAMPLE);
     await eachLimited(todo, 6, async (c) => {
       try {
-        const info = (await this.client.getContainer(c.id).inspect({ abortSignal: signal } as never)) as unknown as Docker.ContainerInspectInfo;
+        const info = await this.api.json<Docker.ContainerInspectInfo>(`/containers/${c.id}/json`, signal);
         this.inspected.set(c.id, {
           key: inspectKey(c),
           startedAt: parseDockerTime(info.State?.StartedAt),
@@ -195,30 +196,12 @@ export class DockerSource implements Source<DockerSample> {
     // Only actions that change what a row shows: health checks also emit exec_* events every few
     // seconds per container, which would otherwise wake the source for nothing.
     const filters = { type: ['container'], event: STATE_EVENTS, label: [`${PROJECT_LABEL}=${this.opts.project}`] };
-    this.client.getEvents({ filters, abortSignal: abort.signal } as never, (err, stream) => {
-      if (err || !stream) {
-        if (this.events?.abort === abort) this.events = undefined;
-        return;
-      }
-      let buffered = '';
-      stream.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          this.handleEvent(line);
-        }
-      });
-      const ended = () => {
-        if (this.events?.abort === abort) this.events = undefined;
-      };
-      stream.on('end', ended);
-      stream.on('close', ended);
-      stream.on('error', (e: Error) => {
-        ended();
-        if (!abort.signal.aborted) this.opts.onStreamError?.(`Docker event stream lost: ${e.message}`);
-      });
+    const ended = () => {
+      if (this.events?.abort === abort) this.events = undefined;
+    };
+    this.api.stream(`/events?filters=${filtersQuery(filters)}`, abort.signal, (line) => this.handleEvent(line)).then(ended, (e: Error) => {
+      ended();
+      if (!abort.signal.aborted) this.opts.onStreamError?.(`Docker event stream lost: ${e.message}`);
     });
   }
 

@@ -1,8 +1,8 @@
-import type Docker from 'dockerode';
 import type { Source } from '../types.js';
 import type { ContainerInfo, ContainerStats } from '../../model/types.js';
 import { cpuPercent, memoryInUse, type RawStats } from '../../model/resources.js';
 import { eachLimited } from './source.js';
+import type { DockerApi } from './api.js';
 
 // CPU and memory per running container from one-shot stats requests: a bounded batch per sample,
 // round-robin, each container refreshed at most every `intervalMs`. No streams per container, so
@@ -31,7 +31,7 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
   private cursor = 0;
 
   constructor(
-    private readonly client: Docker,
+    private readonly api: DockerApi,
     private readonly containers: () => ContainerInfo[],
     private readonly opts: StatsSourceOptions = {},
   ) {
@@ -63,11 +63,7 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
     await eachLimited(due, this.opts.concurrency ?? 4, async (c) => {
       if (signal.aborted) return;
       try {
-        const s = (await this.client.getContainer(c.id).stats({
-          stream: false,
-          'one-shot': true,
-          abortSignal: signal,
-        } as never)) as unknown as StatsJson;
+        const s = await this.api.json<StatsJson>(`/containers/${c.id}/stats?stream=false&one-shot=true`, signal);
         const raw: RawStats = {
           cpuTotal: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
           systemTotal: s.cpu_stats?.system_cpu_usage ?? 0,
