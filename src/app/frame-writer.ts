@@ -1,7 +1,93 @@
-// Paints Ink's frames onto the alternate screen line by line. Ink (in debug mode) hands us each
-// complete frame; we keep what is on screen and rewrite only the lines that changed, addressing
-// each by its absolute row. Nothing depends on where the cursor was left, so a frame can never
-// drift or scroll, and a steady dashboard costs a few bytes a second (just the clock line).
+// Paints Ink's frames onto the alternate screen. Ink (in debug mode) hands us each complete frame;
+// we keep what is on screen and rewrite only what changed, addressing each change by its absolute
+// row and column. Nothing depends on where the cursor was left, so a frame can never drift or
+// scroll. Within a changed line only the span from the first to the last changed cell is written
+// (a clock's seconds, a CPU figure), so a steady dashboard costs a few hundred bytes a second.
+
+const SGR = /\x1b\[[0-9;]*m/y;
+
+interface Cells {
+  /** The visible characters, one per column. */
+  chars: string[];
+  /** The SGR sequences in force at each column (everything since the line began). */
+  styles: string[];
+  /** Index in the raw line where each column's character starts (after its SGR sequences). */
+  starts: number[];
+  /** Index in the raw line just after each column's character. */
+  ends: number[];
+}
+
+/**
+ * Splits a line into columns, or returns undefined when a column might not be one cell wide
+ * (wide or unknown characters, or escape sequences other than SGR): such lines are rewritten whole.
+ */
+export function cellsOf(line: string): Cells | undefined {
+  const chars: string[] = [];
+  const styles: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let style = '';
+  let i = 0;
+  while (i < line.length) {
+    if (line.charCodeAt(i) === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(line);
+      if (!m) return undefined;
+      style = m[0] === '\x1b[0m' || m[0] === '\x1b[m' ? '' : style + m[0];
+      i += m[0].length;
+      continue;
+    }
+    const cp = line.codePointAt(i)!;
+    if (!narrow(cp)) return undefined;
+    const ch = String.fromCodePoint(cp);
+    chars.push(ch);
+    styles.push(style);
+    starts.push(i);
+    i += ch.length;
+    ends.push(i);
+  }
+  return { chars, styles, starts, ends };
+}
+
+/** Characters known to take one column: ASCII, Latin, punctuation, arrows, box drawing, shapes. */
+function narrow(cp: number): boolean {
+  if (cp < 0x20) return false;
+  if (cp < 0x1100) return true;
+  if (cp >= 0x2000 && cp <= 0x25ff) return true;
+  return cp === 0x2713 || cp === 0x2715; // ✓ ✕
+}
+
+/**
+ * The bytes that turn `prev` into `next` on screen row `row` (1-based): the changed span only when
+ * both lines can be split into cells, else the whole line.
+ */
+export function patchLine(row: number, prev: string | undefined, next: string): string {
+  const whole = `\x1b[${row};1H${next}\x1b[0m\x1b[K`;
+  if (prev === undefined) return whole;
+  const a = cellsOf(prev);
+  const b = cellsOf(next);
+  if (!a || !b) return whole;
+  const same = (i: number) => a.chars[i] === b.chars[i] && a.styles[i] === b.styles[i];
+  const common = Math.min(a.chars.length, b.chars.length);
+  let first = 0;
+  while (first < common && same(first)) first++;
+  if (first === b.chars.length && first === a.chars.length) return '';
+  let out = `\x1b[${row};${first + 1}H\x1b[0m`;
+  if (first < b.chars.length) {
+    // The end of the span: the last cell that differs, counting from the end of both lines.
+    let lastB = b.chars.length - 1;
+    let lastA = a.chars.length - 1;
+    if (a.chars.length === b.chars.length) {
+      while (lastB > first && same(lastB)) lastB--;
+      lastA = lastB;
+    }
+    out += b.styles[first] + next.slice(b.starts[first], b.ends[lastB]) + '\x1b[0m';
+    if (lastA > lastB) out += '\x1b[K';
+  } else {
+    out += '\x1b[K';
+  }
+  return whole.length <= out.length ? whole : out;
+}
 
 export class FrameWriter {
   private painted: string[] = [];
@@ -34,13 +120,14 @@ export class FrameWriter {
     const rows = Math.max(lines.length, this.painted.length);
     for (let i = 0; i < rows; i++) {
       const next = lines[i];
-      if (next === this.painted[i]) continue;
-      // \x1b[0m before erasing so the rest of the line is cleared with the default background.
-      out.push(`\x1b[${i + 1};1H${next ?? ''}\x1b[0m\x1b[K`);
+      const prev = this.painted[i];
+      if (next === prev) continue;
+      if (next === undefined) out.push(`\x1b[${i + 1};1H\x1b[0m\x1b[K`);
+      else out.push(patchLine(i + 1, prev, next));
     }
     this.painted = lines;
-    if (out.length === 0) return;
     const data = out.join('');
+    if (data === '') return;
     this.bytes += Buffer.byteLength(data);
     this.write(data);
   }

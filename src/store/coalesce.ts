@@ -6,7 +6,7 @@ import type { Actions, AppState, Store } from './store.js';
 // therefore announced to the components once per short window, while the presenter's own actions
 // (keys, overlays, quitting, a mode switch) are announced at once.
 
-export const COALESCE_MS = 100;
+export const COALESCE_MS = 250;
 
 function urgent(next: AppState, prev: AppState): boolean {
   return next.ui !== prev.ui || next.quitRequested !== prev.quitRequested || next.mode !== prev.mode;
