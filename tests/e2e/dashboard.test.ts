@@ -80,7 +80,7 @@ describe('k2mc in a real terminal', () => {
 
   it('rejects a bad flag with one line and exit code 2', async () => {
     tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10);
-    const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit');
+    const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
     expect(s).toContain("k2mc: option '--refresh <ms>' argument 'fast' is invalid");
     expect(s).toContain('k2mc exited with 2');
   });
