@@ -5,8 +5,10 @@ import { openTerminal } from './terminal.js';
 // The interactive dashboard: live runtime + terminal, until the presenter quits or a signal ends it.
 
 export function runDashboard(config: Config): Promise<number> {
-  const live = startLive(config);
+  // Paint the first frame before the sources start competing for the CPU.
+  const live = startLive(config, { autoStart: false });
   const terminal = openTerminal(live.store);
+  setImmediate(() => live.scheduler.start());
   return new Promise<number>((resolve) => {
     let done = false;
     const finish = (code: number) => {

@@ -28,7 +28,7 @@ export function frameOf(config: Config, dockerUrl: string): Frame {
   };
 }
 
-export function startLive(config: Config): LiveRuntime {
+export function startLive(config: Config, opts: { autoStart?: boolean } = {}): LiveRuntime {
   let scheduler: Scheduler;
   const docker = new DockerSource({
     url: config.dockerHost,
@@ -83,7 +83,7 @@ export function startLive(config: Config): LiveRuntime {
     );
   });
 
-  scheduler.start();
+  if (opts.autoStart !== false) scheduler.start();
   return {
     store,
     scheduler,

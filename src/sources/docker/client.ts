@@ -1,19 +1,19 @@
 import http from 'node:http';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
-// Builds a dockerode client from a Docker URL (unix:///path, tcp://host:port, http(s)://host:port)
-// and names the endpoint the way messages show it.
+// Docker URLs (unix:///path, tcp://host:port, http(s)://host:port), connection options, and
+// messages that name the endpoint. dockerode itself (with ssh2 behind it) is loaded only when a
+// rare call needs it, which keeps it out of the dashboard's start-up.
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
-export interface DockerEndpoint {
-  url: string;
-  client: Docker;
+export function resolveDockerUrl(url: string | undefined): string {
+  return url && url.trim() !== '' ? url.trim() : DEFAULT_DOCKER_HOST;
 }
 
-export function dockerEndpoint(url: string | undefined): DockerEndpoint {
-  const resolved = url && url.trim() !== '' ? url.trim() : DEFAULT_DOCKER_HOST;
-  return { url: resolved, client: new Docker(dockerOptions(resolved)) };
+export async function loadDockerode(url: string): Promise<Docker> {
+  const { default: Dockerode } = await import('dockerode');
+  return new Dockerode(dockerOptions(url));
 }
 
 // Keep connections to the engine open between requests: a few requests a second each opening

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Source } from '../types.js';
 import { SourceError } from '../types.js';
 import type { ContainerDetails, ContainerInfo, DockerSample, EngineInfo } from '../../model/types.js';
-import { describeDockerError, dockerEndpoint } from './client.js';
+import { describeDockerError, loadDockerode, resolveDockerUrl } from './client.js';
 import { DockerApi, filtersQuery } from './api.js';
 import { demuxLogs, fromListed, parseDockerTime, type ListedContainer } from './parse.js';
 
@@ -45,8 +45,7 @@ export class DockerSource implements Source<DockerSample> {
   readonly everyTicks = 1;
   readonly timeoutMs: number;
   readonly url: string;
-  /** dockerode, for the rarer calls (details, logs, actions). */
-  readonly client: Docker;
+  private client: Promise<Docker> | undefined;
   /** The hot path: list, inspect, info, events. */
   readonly api: DockerApi;
   private readonly opts: DockerSourceOptions;
@@ -59,9 +58,7 @@ export class DockerSource implements Source<DockerSample> {
   private closed = false;
 
   constructor(opts: DockerSourceOptions) {
-    const endpoint = dockerEndpoint(opts.url);
-    this.url = endpoint.url;
-    this.client = endpoint.client;
+    this.url = resolveDockerUrl(opts.url);
     this.api = new DockerApi(this.url);
     this.opts = opts;
     this.timeoutMs = opts.timeoutMs ?? 3000;
@@ -97,8 +94,14 @@ export class DockerSource implements Source<DockerSample> {
     this.stopEvents();
   }
 
+  /** dockerode, for the rarer calls (details, logs, actions), loaded on first use. */
+  dockerode(): Promise<Docker> {
+    this.client ??= loadDockerode(this.url);
+    return this.client;
+  }
+
   async details(id: string): Promise<ContainerDetails> {
-    const c = this.client.getContainer(id);
+    const c = (await this.dockerode()).getContainer(id);
     const info = await c.inspect();
     const health = (info.State as { Health?: { Log?: { Start: string; ExitCode: number; Output: string }[] } }).Health;
     let logLines: string[] = [];
