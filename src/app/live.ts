@@ -10,6 +10,11 @@ import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../m
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
 
+export const LIST_EVERY_MS_WITH_EVENTS = 3000;
+export const STATS_EVERY_MS = 5000;
+export const PROBES_EVERY_MS = 5000;
+export const HOST_EVERY_MS = 2000;
+
 export interface LiveRuntime {
   store: Store;
   scheduler: Scheduler;
@@ -35,19 +40,21 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
     project: config.project,
     expectedNames: config.services.map((s) => s.container),
     timeoutMs: Math.max(2000, config.refreshMs * 2),
+    everyTicksWithEvents: Math.max(1, Math.round(LIST_EVERY_MS_WITH_EVENTS / config.refreshMs)),
     // An event (pause, die, health_status…) is shown at once, not at the next tick.
     onEvent: () => scheduler.nudge('docker'),
     onStreamError: (message) => store.getState().log('warn', message),
   });
   const store = createAppStore(frameOf(config, docker.url), 'live');
-  // Stats, probes and host figures move slowly; every two seconds is plenty and keeps the cost low.
-  const everyTwoSeconds = Math.max(1, Math.round(2000 / config.refreshMs));
+  // The container list runs every tick (and at once on a Docker event); the rest move slowly and
+  // each request costs CPU here and in the daemon, so they run on longer cadences.
+  const ticks = (ms: number) => Math.max(1, Math.round(ms / config.refreshMs));
   const probes = new ProbeSource(
     config.services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: s.probe!.timeoutMs })),
-    everyTwoSeconds,
+    ticks(PROBES_EVERY_MS),
   );
-  const stats = new DockerStatsSource(docker.api, () => docker.latest, { everyTicks: everyTwoSeconds });
-  const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, everyTwoSeconds);
+  const stats = new DockerStatsSource(docker.api, () => docker.latest, { everyTicks: ticks(STATS_EVERY_MS), intervalMs: STATS_EVERY_MS });
+  const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, ticks(HOST_EVERY_MS));
 
   scheduler = new Scheduler(config.refreshMs, {
     onTick: (now) => store.getState().tick(now),

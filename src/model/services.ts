@@ -110,3 +110,22 @@ export function rowProblem(r: ServiceRow): string | undefined {
   if (r.probe?.bodyStatus && !isHealthy(r)) return `reports ${r.probe.bodyStatus}`;
   return undefined;
 }
+
+/** Whether two row lists would draw the same (so the store can keep the old one and skip a frame). */
+export function sameRows(a: ServiceRow[], b: ServiceRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameRow(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+function sameRow(a: ServiceRow, b: ServiceRow): boolean {
+  for (const k of Object.keys(b) as (keyof ServiceRow)[]) {
+    if (k === 'probe') continue;
+    if (a[k] !== b[k]) return false;
+  }
+  if (Object.keys(a).length !== Object.keys(b).length) return false;
+  const p = a.probe;
+  const q = b.probe;
+  if (!p || !q) return p === q;
+  return p.ok === q.ok && p.status === q.status && p.bodyStatus === q.bodyStatus && p.error === q.error && p.latencyMs === q.latencyMs && p.url === q.url;
+}

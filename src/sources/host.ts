@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, statfs } from 'node:fs/promises';
 import type { Source } from './types.js';
 import type { HostSample } from '../model/types.js';
@@ -29,16 +30,22 @@ export class HostSource implements Source<HostSample> {
       () => true,
       () => false,
     );
+    // A first reading now, so that the first sample already has a CPU figure and rates.
+    try {
+      this.prev = { ...parseProcStat(readFileSync('/proc/stat', 'utf8')), ...parseNetDev(readFileSync('/proc/net/dev', 'utf8')), at: Date.now() };
+    } catch {
+      // no /proc: the fallback has its own first reading
+    }
   }
 
   async sample(): Promise<HostSample> {
     const disk = await this.disk();
     if (!(await this.hasProc)) return { ...(await this.fallback()), ...disk, at: Date.now() };
-    const [stat, meminfo, netdev] = await Promise.all([
-      readFile('/proc/stat', 'utf8'),
-      readFile('/proc/meminfo', 'utf8'),
-      readFile('/proc/net/dev', 'utf8'),
-    ]);
+    // /proc files are generated in memory and never block: reading them synchronously avoids
+    // four thread-pool round trips per file.
+    const stat = readFileSync('/proc/stat', 'utf8');
+    const meminfo = readFileSync('/proc/meminfo', 'utf8');
+    const netdev = readFileSync('/proc/net/dev', 'utf8');
     const cpu = parseProcStat(stat);
     const net = parseNetDev(netdev);
     const mem = parseMeminfo(meminfo);

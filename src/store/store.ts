@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ServiceSpec } from '../config/types.js';
 import type { SourceStatus } from '../sources/types.js';
 import type { ContainerDetails, ContainerStats, DockerSample, HostSample, LogEvent, ProbeResult, Severity } from '../model/types.js';
-import { buildRows, type ServiceRow } from '../model/services.js';
+import { buildRows, sameRows, type ServiceRow } from '../model/services.js';
 import { diffRows } from '../model/transitions.js';
 
 // The one store: the latest snapshot of every source, the derived service rows, a bounded event
@@ -113,7 +113,9 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
     const withRows = (state: AppState, at: number, changed: Partial<Inputs>, extra: LogEvent[] = []) => {
       const { docker, stats, probes }: Inputs = { docker: state.docker, stats: state.stats, probes: state.probes, ...changed };
       const reachable = docker.status.state === 'ok';
-      const rows = buildRows(state.frame.services, reachable ? docker.sample?.containers : undefined, stats, probes);
+      const built = buildRows(state.frame.services, reachable ? docker.sample?.containers : undefined, stats, probes);
+      // Unchanged rows keep their identity, so a sample that changes nothing draws no frame.
+      const rows = sameRows(state.rows, built) ? state.rows : built;
       // No transitions are logged for the first sample, or across an outage of the engine:
       // "everything → missing" would drown the one line that matters.
       const wasReachable = state.docker.status.state === 'ok';

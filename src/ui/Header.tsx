@@ -17,14 +17,15 @@ export function Header({ width }: { width: number }) {
   const project = useAppStore((s) => s.frame.project);
   const readOnly = useAppStore((s) => s.frame.readOnly);
   const mode = useAppStore((s) => s.mode);
-  const now = useAppStore((s) => Math.floor(s.now / 1000) * 1000);
+  // Minutes, not seconds: a clock that ticks every second would redraw the screen every second.
+  const now = useAppStore((s) => Math.floor(s.now / 60_000) * 60_000);
   const rows = useAppStore((s) => s.rows);
   const dockerState = useAppStore((s) => s.docker.status.state);
   const verdict = servicesVerdict(rows, dockerState === 'connecting' ? undefined : dockerState === 'ok');
   const style = LEVEL_STYLE[verdict.level];
   const m = MODE_STYLE[mode];
   const title = ` ${platform} MISSION CONTROL `;
-  const clock = ` ${formatClock(now)} `;
+  const clock = ` ${formatClock(now).slice(0, 5)} `;
   const tag = `${style.glyph} ${style.word}`;
   const fixed = title.length + m.label.length + 2 + tag.length + clock.length + (readOnly ? 12 : 0) + project.length + 12;
   const reason = verdict.reasons.length ? ` ${verdict.reasons.slice(0, 3).join(', ')}${verdict.reasons.length > 3 ? ` +${verdict.reasons.length - 3}` : ''}` : '';

@@ -34,6 +34,10 @@ function sum(o: Record<string, number>): number {
   return Object.values(o).reduce((a, b) => a + b, 0);
 }
 
+function uptimeText(r: ServiceRow, now: number): string {
+  return r.status === 'running' || r.status === 'paused' ? formatUptime(r.startedAt, now) : DASH;
+}
+
 function stateWord(r: ServiceRow): string {
   if (r.status === 'exited') return r.exitCode !== undefined ? `exited(${r.exitCode})` : 'exited';
   if (r.status === 'external') return 'on host';
@@ -75,8 +79,10 @@ export function ServicesPanel({ width, height }: { width: number; height: number
   const focused = useAppStore((s) => s.ui.panel === 'services');
   const docker = useAppStore((s) => s.docker.status);
   const project = useAppStore((s) => s.frame.project);
-  // Uptime moves once a second; rounding keeps rows from re-rendering more often than that.
-  const now = useAppStore((s) => Math.floor(s.now / 1000) * 1000);
+  // The uptime texts as one string: the panel re-renders when one of them changes (every second
+  // for a container younger than a minute, every minute otherwise), not on every clock tick.
+  const uptimes = useAppStore((s) => s.rows.map((r) => uptimeText(r, s.now)).join('\u0000')).split('\u0000');
+  const uptimeOf = new Map(rows.map((r, i) => [r.key, uptimes[i] ?? DASH]));
   const shown = visibleRows(rows, filter);
   const inner = width - 2;
   const cols = columnsFor(inner);
@@ -104,7 +110,7 @@ export function ServicesPanel({ width, height }: { width: number; height: number
           row={r}
           selected={focused && start + i === selected}
           cols={cols}
-          uptime={r.status === 'running' || r.status === 'paused' ? formatUptime(r.startedAt, now) : DASH}
+          uptime={uptimeOf.get(r.key) ?? DASH}
         />
       ))}
       {shown.length === 0 ? <Text dimColor>{filter ? `no service matches "${filter}"` : 'no services configured'}</Text> : null}

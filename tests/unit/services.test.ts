@@ -103,3 +103,16 @@ describe('diffRows', () => {
     expect(diffRows(rows, buildRows(specs, [container('kafka')], {}, {}), at)).toEqual([]);
   });
 });
+
+describe('sameRows', () => {
+  it('is true for rows built from equal inputs and false when anything shown differs', async () => {
+    const { sameRows } = await import('../../src/model/services.js');
+    const a = buildRows(specs, [container('kafka')], { 'id-kafka': { cpuPercent: 1, at: 1 } }, {});
+    expect(sameRows(a, buildRows(specs, [container('kafka')], { 'id-kafka': { cpuPercent: 1, at: 2 } }, {}))).toBe(true);
+    expect(sameRows(a, buildRows(specs, [container('kafka')], { 'id-kafka': { cpuPercent: 2, at: 2 } }, {}))).toBe(false);
+    expect(sameRows(a, buildRows(specs, [container('kafka', { health: 'unhealthy' })], {}, {}))).toBe(false);
+    const p = (latencyMs: number) => ({ api: { url: 'u', ok: true, status: 200, latencyMs, at: 1 } });
+    expect(sameRows(buildRows(specs, [], {}, p(3)), buildRows(specs, [], {}, p(3)))).toBe(true);
+    expect(sameRows(buildRows(specs, [], {}, p(3)), buildRows(specs, [], {}, p(4)))).toBe(false);
+  });
+});

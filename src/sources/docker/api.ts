@@ -54,7 +54,7 @@ export class DockerApi {
   }
 
   /** Follow a streaming endpoint (events) line by line until it ends or the signal aborts. */
-  stream(path: string, signal: AbortSignal, onLine: (line: string) => void): Promise<void> {
+  stream(path: string, signal: AbortSignal, onLine: (line: string) => void, onOpen?: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
       // The event stream gets its own connection, outside the pool, so it never holds a pooled socket.
       const req = this.transport.request({ ...this.base, agent: false, path, method: 'GET', signal }, (res) => {
@@ -63,6 +63,7 @@ export class DockerApi {
           reject(new DockerHttpError(res.statusCode ?? 0, `HTTP ${res.statusCode}`));
           return;
         }
+        onOpen?.();
         let buffered = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {

@@ -28,6 +28,8 @@ export interface DockerSourceOptions {
   /** Container names the config expects; they are listed even without the project label. */
   expectedNames?: string[];
   timeoutMs?: number;
+  /** Cadence of the list while the event stream is up (events make changes show at once). */
+  everyTicksWithEvents?: number;
   onEvent?: (e: DockerEventNotice) => void;
   /** Where the event stream's own failures go (the event log). */
   onStreamError?: (message: string) => void;
@@ -42,7 +44,6 @@ interface Inspected {
 
 export class DockerSource implements Source<DockerSample> {
   readonly name = 'docker';
-  readonly everyTicks = 1;
   readonly timeoutMs: number;
   readonly url: string;
   private client: Promise<Docker> | undefined;
@@ -54,7 +55,7 @@ export class DockerSource implements Source<DockerSample> {
   private readonly dirty = new Set<string>();
   /** The containers of the last successful sample, for the stats source. */
   latest: ContainerInfo[] = [];
-  private events: { abort: AbortController } | undefined;
+  private events: { abort: AbortController; connected: boolean } | undefined;
   private closed = false;
 
   constructor(opts: DockerSourceOptions) {
@@ -63,6 +64,11 @@ export class DockerSource implements Source<DockerSample> {
     this.opts = opts;
     this.timeoutMs = opts.timeoutMs ?? 3000;
     this.engine = { url: this.url };
+  }
+
+  /** Every tick until the event stream is up; then the list is only a safety net. */
+  get everyTicks(): number {
+    return this.events?.connected ? (this.opts.everyTicksWithEvents ?? 1) : 1;
   }
 
   async sample(signal: AbortSignal): Promise<DockerSample> {
@@ -195,14 +201,18 @@ export class DockerSource implements Source<DockerSample> {
   private startEvents(): void {
     if (this.closed || !this.opts.onEvent) return;
     const abort = new AbortController();
-    this.events = { abort };
+    const events = { abort, connected: false };
+    this.events = events;
     // Only actions that change what a row shows: health checks also emit exec_* events every few
     // seconds per container, which would otherwise wake the source for nothing.
     const filters = { type: ['container'], event: STATE_EVENTS, label: [`${PROJECT_LABEL}=${this.opts.project}`] };
     const ended = () => {
       if (this.events?.abort === abort) this.events = undefined;
     };
-    this.api.stream(`/events?filters=${filtersQuery(filters)}`, abort.signal, (line) => this.handleEvent(line)).then(ended, (e: Error) => {
+    const onOpen = () => {
+      events.connected = true;
+    };
+    this.api.stream(`/events?filters=${filtersQuery(filters)}`, abort.signal, (line) => this.handleEvent(line), onOpen).then(ended, (e: Error) => {
       ended();
       if (!abort.signal.aborted) this.opts.onStreamError?.(`Docker event stream lost: ${e.message}`);
     });
