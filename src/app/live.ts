@@ -13,7 +13,7 @@ import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../m
 export const LIST_EVERY_MS_WITH_EVENTS = 3000;
 export const STATS_EVERY_MS = 5000;
 export const PROBES_EVERY_MS = 5000;
-export const HOST_EVERY_MS = 2000;
+export const HOST_EVERY_MS = 5000;
 
 export interface LiveRuntime {
   store: Store;
