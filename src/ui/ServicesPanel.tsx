@@ -22,12 +22,15 @@ interface Columns {
 }
 
 export function columnsFor(inner: number): Columns {
-  if (inner >= 100) {
-    const fixed = { name: 24, state: 12, health: 10, uptime: 8, restarts: 4, cpu: 7, mem: 10 };
-    return { ...fixed, probe: Math.max(8, inner - 2 - sum(fixed) - 7) };
-  }
-  const fixed = { name: 18, state: 9, health: 9, uptime: 6, restarts: 3, cpu: 6, mem: 8 };
-  return { ...fixed, probe: Math.max(4, inner - 2 - sum(fixed) - 7) };
+  const rest =
+    inner >= 100
+      ? { state: 12, health: 10, uptime: 8, restarts: 4, cpu: 7, mem: 10 }
+      : { state: 9, health: 9, uptime: 6, restarts: 3, cpu: 6, mem: 8 };
+  // Glyph (2) and one space after each of the eight columns but the last.
+  const free = inner - 2 - sum(rest) - 7;
+  // The name takes what it needs (up to 28) while leaving the probe at least 14; the probe the rest.
+  const name = Math.max(14, Math.min(28, free - 14));
+  return { name, ...rest, probe: Math.max(4, free - name) };
 }
 
 function sum(o: Record<string, number>): number {

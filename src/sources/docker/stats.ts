@@ -57,7 +57,8 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
     for (let k = 0; k < running.length && due.length < max; k++) {
       const c = running[(this.cursor + k) % running.length]!;
       const last = this.stats.get(c.id);
-      if (!last || now - last.at >= interval - 100) due.push(c);
+      // Lenient: a round that started a little early (the previous one ran long) still counts.
+      if (!last || now - last.at >= interval * 0.75) due.push(c);
     }
     if (running.length) this.cursor = (this.cursor + due.length) % running.length;
     await eachLimited(due, this.opts.concurrency ?? 4, async (c) => {
