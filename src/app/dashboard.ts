@@ -18,11 +18,23 @@ export function runDashboard(config: Config): Promise<number> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
       live.stop();
       terminal.close();
       resolve(code);
     };
     const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 143);
+    // The terminal went away (window closed, ssh dropped): nothing left to draw on.
+    terminal.onLost(() => finish(129));
+    // A bug must not leave the presenter's terminal in the alternate screen with a stack trace.
+    const onCrash = (error: unknown) => {
+      finish(1);
+      process.stderr.write(`k2mc: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.K2MC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    };
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);

@@ -3,6 +3,7 @@ import { createAppStore, type Frame, type Store } from '../store/store.js';
 import { Scheduler } from '../clock/scheduler.js';
 import { DockerSource } from '../sources/docker/source.js';
 import { DockerStatsSource } from '../sources/docker/stats.js';
+import { CgroupReader } from '../sources/docker/cgroup.js';
 import { ProbeSource } from '../sources/http.js';
 import { HostSource } from '../sources/host.js';
 import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../model/types.js';
@@ -53,7 +54,12 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
     config.services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: s.probe!.timeoutMs })),
     ticks(PROBES_EVERY_MS),
   );
-  const stats = new DockerStatsSource(docker.api, () => docker.latest, { everyTicks: ticks(STATS_EVERY_MS), intervalMs: STATS_EVERY_MS });
+  const stats = new DockerStatsSource(docker.api, () => docker.latest, {
+    everyTicks: ticks(STATS_EVERY_MS),
+    intervalMs: STATS_EVERY_MS,
+    // Only an engine on this host shares our cgroup filesystem.
+    cgroups: docker.url.startsWith('unix://') ? new CgroupReader() : undefined,
+  });
   const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, ticks(HOST_EVERY_MS));
 
   scheduler = new Scheduler(config.refreshMs, {

@@ -39,11 +39,22 @@ class FrameSink extends EventEmitter {
 
 export interface TerminalSession {
   writer: FrameWriter;
+  /** Called once if the terminal stops accepting output (EIO, EPIPE). */
+  onLost(fn: () => void): void;
   close(): void;
 }
 
 export function openTerminal(store: Store, out: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin): TerminalSession {
-  const writer = new FrameWriter((data) => out.write(data));
+  let lost: (() => void) | undefined;
+  let gone = false;
+  const onError = () => {
+    gone = true;
+    lost?.();
+  };
+  out.on('error', onError);
+  const writer = new FrameWriter((data) => {
+    if (!gone) out.write(data);
+  });
   const sink = new FrameSink(out, writer);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -72,13 +83,17 @@ export function openTerminal(store: Store, out: NodeJS.WriteStream = process.std
 
   return {
     writer,
+    onLost(fn) {
+      lost = fn;
+    },
     close() {
       if (closed) return;
       closed = true;
       clearTimeout(timer);
       out.off('resize', onResize);
       instance.unmount();
-      out.write(LEAVE);
+      if (!gone) out.write(LEAVE);
+      out.off('error', onError);
     },
   };
 }

@@ -26,11 +26,3 @@ export function servicesVerdict(rows: ServiceRow[], dockerReachable: boolean | u
   }
   return { level: 'green', reasons: [] };
 }
-
-/** Combine verdicts: the worst level wins, reasons in order of severity. */
-export function combine(...verdicts: Verdict[]): Verdict {
-  const rank: Record<Level, number> = { red: 3, amber: 2, unknown: 1, green: 0 };
-  const worst = verdicts.reduce((a, b) => (rank[b.level] > rank[a.level] ? b : a), { level: 'green', reasons: [] } as Verdict);
-  const reasons = [...verdicts].sort((a, b) => rank[b.level] - rank[a.level]).flatMap((v) => v.reasons);
-  return { level: worst.level, reasons };
-}

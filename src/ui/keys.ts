@@ -1,29 +1,22 @@
-// Every key of the dashboard, in one place: the footer, the help overlay and the README read it.
+// Every key of the dashboard, in one place: the help overlay lists them all, the footer shows the
+// ones with a hint.
 
 export interface KeyHelp {
   key: string;
   action: string;
-  /** Shown in the footer (short form) when set. */
-  footer?: string;
+  /** Footer hint: the key as shown there, and one word. */
+  hint?: [string, string];
 }
 
 export const KEYS: KeyHelp[] = [
-  { key: 'q', action: 'quit', footer: 'quit' },
-  { key: '?', action: 'show or hide this help', footer: 'help' },
-  { key: 'Tab / Shift+Tab', action: 'focus the next / previous panel', footer: 'panel' },
-  { key: '↑ / ↓  (k / j)', action: 'select a service', footer: 'select' },
+  { key: 'q, Ctrl+C', action: 'quit', hint: ['q', 'quit'] },
+  { key: '?', action: 'show or hide this help', hint: ['?', 'help'] },
+  { key: 'Tab / Shift+Tab', action: 'focus the next / previous panel', hint: ['Tab', 'panel'] },
+  { key: '↑ / ↓  (k / j)', action: 'select a service', hint: ['↑↓', 'select'] },
   { key: 'PgUp / PgDn', action: 'move the selection by a page' },
-  { key: 'Enter', action: 'details of the selected service: image, ports, labels, health log, last 20 log lines', footer: 'details' },
-  { key: 'Esc', action: 'back: close details, help or the filter', footer: 'back' },
-  { key: '/', action: 'filter services by name, service or state; Enter keeps it, Esc clears it', footer: 'filter' },
+  { key: 'Enter', action: 'details of the selected service: image, ports, labels, health log, last 20 log lines', hint: ['Enter', 'details'] },
+  { key: 'Esc', action: 'back: close details, help or the filter', hint: ['Esc', 'back'] },
+  { key: '/', action: 'filter services by name, service or state; Enter keeps it, Esc clears it', hint: ['/', 'filter'] },
 ];
 
-export const FOOTER_KEYS: [string, string][] = [
-  ['q', 'quit'],
-  ['?', 'help'],
-  ['Tab', 'panel'],
-  ['↑↓', 'select'],
-  ['Enter', 'details'],
-  ['Esc', 'back'],
-  ['/', 'filter'],
-];
+export const FOOTER_KEYS: [string, string][] = KEYS.flatMap((k) => (k.hint ? [k.hint] : []));

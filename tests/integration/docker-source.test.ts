@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSource, type DockerEventNotice } from '../../src/sources/docker/source.js';
 import { DockerStatsSource } from '../../src/sources/docker/stats.js';
+import { CgroupReader } from '../../src/sources/docker/cgroup.js';
 import { SourceError } from '../../src/sources/types.js';
 import type { ContainerInfo } from '../../src/model/types.js';
 import { createContainer, docker, eventually, removeRun, requireEngine, uniqueProject } from './docker-helpers.js';
@@ -101,6 +102,24 @@ describe('DockerSource on a real engine', () => {
     const third = await stats.sample(signal());
     expect(third[find(source.latest, paused)!.id]).toBeUndefined();
     await docker.getContainer(paused).unpause();
+  });
+});
+
+describe('stats from the local cgroup filesystem', () => {
+  it('agree with the Docker API for a real container', async () => {
+    await source.sample(signal());
+    const web = find(source.latest, `${project}-web`)!;
+    const local = new CgroupReader().read(web.id);
+    expect(local, 'the engine runs on this host, so its cgroups are visible').toBeDefined();
+    const api = (await source.api.json<{ memory_stats: { usage: number } }>(`/containers/${web.id}/stats?stream=false&one-shot=true`)).memory_stats;
+    // Same counter, read a moment apart.
+    expect(Math.abs((local!.memUsage ?? 0) - (await import('../../src/model/resources.js')).memoryInUse(api)!)).toBeLessThan(2 * 1024 * 1024);
+    const stats = new DockerStatsSource(source.api, () => source.latest, { intervalMs: 0, cgroups: new CgroupReader() });
+    await stats.sample(signal());
+    await new Promise((r) => setTimeout(r, 300));
+    const s = await stats.sample(signal());
+    expect(s[web.id]?.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(s[web.id]?.memBytes).toBeGreaterThan(0);
   });
 });
 

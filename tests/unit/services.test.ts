@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows, isHealthy, rowProblem } from '../../src/model/services.js';
-import { servicesVerdict, combine } from '../../src/model/verdict.js';
+import { servicesVerdict } from '../../src/model/verdict.js';
 import { diffRows } from '../../src/model/transitions.js';
 import { container, spec } from './helpers.js';
 
@@ -63,12 +63,6 @@ describe('verdict', () => {
   it('is red when Docker is unreachable and unknown while connecting', () => {
     expect(servicesVerdict([], false).level).toBe('red');
     expect(servicesVerdict([], undefined).level).toBe('unknown');
-  });
-  it('combines verdicts: the worst wins', () => {
-    expect(combine({ level: 'green', reasons: [] }, { level: 'amber', reasons: ['a'] }, { level: 'red', reasons: ['r'] })).toEqual({
-      level: 'red',
-      reasons: ['r', 'a'],
-    });
   });
 });
 

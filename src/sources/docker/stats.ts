@@ -3,18 +3,34 @@ import type { ContainerInfo, ContainerStats } from '../../model/types.js';
 import { cpuPercent, memoryInUse, type RawStats } from '../../model/resources.js';
 import { eachLimited } from './source.js';
 import type { DockerApi } from './api.js';
+import type { CgroupReader } from './cgroup.js';
 
-// CPU and memory per running container from one-shot stats requests: a bounded batch per sample,
-// round-robin, each container refreshed at most every `intervalMs`. No streams per container, so
-// the daemon's work does not grow with the refresh rate. CPU % comes from the difference between
-// two of our own samples, which is why the first figure of a container appears one round later.
+// CPU and memory per running container: from its cgroup files when the engine runs on this host
+// (no work for the daemon at all), else from one-shot stats requests. A bounded batch per sample,
+// round-robin, each container refreshed at most every `intervalMs`; no streams per container.
+// CPU % comes from the difference between two of our own samples, which is why the first figure
+// of a container appears one round later.
 
 interface StatsJson {
   cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
 }
 
+function fromApi(s: StatsJson): { raw: RawStats; memBytes?: number; memLimit?: number } {
+  return {
+    raw: {
+      cpuTotal: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+      systemTotal: s.cpu_stats?.system_cpu_usage ?? 0,
+      onlineCpus: s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1,
+    },
+    memBytes: memoryInUse(s.memory_stats ?? {}),
+    memLimit: s.memory_stats?.limit,
+  };
+}
+
 export interface StatsSourceOptions {
+  /** Read counters from the local cgroup filesystem when the engine runs on this host. */
+  cgroups?: CgroupReader;
   everyTicks?: number;
   timeoutMs?: number;
   intervalMs?: number;
@@ -26,7 +42,7 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
   readonly name = 'stats';
   readonly everyTicks: number;
   readonly timeoutMs: number;
-  private readonly raw = new Map<string, RawStats>();
+  private readonly raw = new Map<string, { raw: RawStats; local: boolean }>();
   private readonly stats = new Map<string, ContainerStats>();
   private cursor = 0;
 
@@ -51,6 +67,7 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
       if (!runningIds.has(id)) {
         this.stats.delete(id);
         this.raw.delete(id);
+        this.opts.cgroups?.forget(id);
       }
     }
     const due: ContainerInfo[] = [];
@@ -64,20 +81,15 @@ export class DockerStatsSource implements Source<Record<string, ContainerStats>>
     await eachLimited(due, this.opts.concurrency ?? 4, async (c) => {
       if (signal.aborted) return;
       try {
-        const s = await this.api.json<StatsJson>(`/containers/${c.id}/stats?stream=false&one-shot=true`, signal);
-        const raw: RawStats = {
-          cpuTotal: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
-          systemTotal: s.cpu_stats?.system_cpu_usage ?? 0,
-          onlineCpus: s.cpu_stats?.online_cpus ?? s.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1,
-        };
-        const cpu = cpuPercent(this.raw.get(c.id), raw);
-        this.raw.set(c.id, raw);
-        this.stats.set(c.id, {
-          cpuPercent: cpu ?? this.stats.get(c.id)?.cpuPercent,
-          memBytes: memoryInUse(s.memory_stats ?? {}),
-          memLimit: s.memory_stats?.limit,
-          at: Date.now(),
-        });
+        const local = this.opts.cgroups?.read(c.id);
+        const { raw, memBytes, memLimit } = local
+          ? { raw: local, memBytes: local.memUsage, memLimit: local.memLimit }
+          : fromApi(await this.api.json<StatsJson>(`/containers/${c.id}/stats?stream=false&one-shot=true`, signal));
+        // Counters of the two origins do not mix: a switch starts the CPU figure afresh.
+        const prev = this.raw.get(c.id);
+        const cpu = prev && prev.local === Boolean(local) ? cpuPercent(prev.raw, raw) : undefined;
+        this.raw.set(c.id, { raw, local: Boolean(local) });
+        this.stats.set(c.id, { cpuPercent: cpu ?? this.stats.get(c.id)?.cpuPercent, memBytes, memLimit, at: Date.now() });
       } catch {
         // Stopped between list and stats, or aborted: its figures simply stay as they were.
       }
