@@ -81,7 +81,7 @@ export class Scheduler {
     const deadline = setTimeout(() => {
       reported = true;
       controller.abort();
-      if (!this.stopped) this.callbacks.onError(name, new DeadlineError(name, timeoutMs), startedAt);
+      if (!this.stopped) this.callbacks.onError(name, new DeadlineError(timeoutMs), startedAt);
     }, timeoutMs);
     let release: NodeJS.Timeout | undefined;
     const giveUp = new Promise<void>((resolve) => {
@@ -107,7 +107,7 @@ export class Scheduler {
 }
 
 export class DeadlineError extends Error {
-  constructor(source: string, ms: number) {
+  constructor(ms: number) {
     super(`no answer within ${ms} ms`);
     this.name = 'DeadlineError';
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readFile, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import type { Source } from './types.js';
 import type { HostSample } from '../model/types.js';
 
@@ -7,6 +7,8 @@ import type { HostSample } from '../model/types.js';
 // the Docker data root: no process is spawned. systeminformation, which spawns helper processes
 // for its network figures and cost ~15% of a core when polled every 2 s, is used only where /proc
 // does not exist.
+
+const MIN_INTERVAL_MS = 250;
 
 interface Counters {
   cpuBusy: number;
@@ -20,27 +22,28 @@ export class HostSource implements Source<HostSample> {
   readonly name = 'host';
   readonly timeoutMs = 3000;
   private prev: Counters | undefined;
-  private readonly hasProc: Promise<boolean>;
+  private readonly hasProc: boolean;
 
   constructor(
     private readonly diskPath: () => string | undefined,
     readonly everyTicks = 2,
   ) {
-    this.hasProc = readFile('/proc/stat', 'utf8').then(
-      () => true,
-      () => false,
-    );
     // A first reading now, so that the first sample already has a CPU figure and rates.
     try {
       this.prev = { ...parseProcStat(readFileSync('/proc/stat', 'utf8')), ...parseNetDev(readFileSync('/proc/net/dev', 'utf8')), at: Date.now() };
     } catch {
-      // no /proc: the fallback has its own first reading
+      // No /proc (not Linux): systeminformation takes over.
     }
+    this.hasProc = this.prev !== undefined;
   }
 
   async sample(): Promise<HostSample> {
     const disk = await this.disk();
-    if (!(await this.hasProc)) return { ...(await this.fallback()), ...disk, at: Date.now() };
+    if (!this.hasProc) return { ...(await this.fallback()), ...disk, at: Date.now() };
+    // The first sample may come right after the reading taken at construction: too close for a
+    // CPU figure, so let a quarter second pass.
+    const since = this.prev ? Date.now() - this.prev.at : Infinity;
+    if (since < MIN_INTERVAL_MS) await new Promise((r) => setTimeout(r, MIN_INTERVAL_MS - since));
     // /proc files are generated in memory and never block: reading them synchronously avoids
     // four thread-pool round trips per file.
     const stat = readFileSync('/proc/stat', 'utf8');

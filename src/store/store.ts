@@ -107,7 +107,7 @@ function appendEvents(events: LogEvent[], more: LogEvent[]): LogEvent[] {
 }
 
 export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now()): Store {
-  return createStore<AppState & Actions>()((set, get) => {
+  return createStore<AppState & Actions>()((set) => {
     // Every change of containers, stats or probes rebuilds the rows and logs what changed.
     type Inputs = Pick<AppState, 'docker' | 'stats' | 'probes'>;
     const withRows = (state: AppState, at: number, changed: Partial<Inputs>, extra: LogEvent[] = []) => {

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useAppStore, useStoreApi } from './store-context.js';
 import { computeLayout, HOST_WIDTH, MIN_COLUMNS, MIN_ROWS } from './layout.js';

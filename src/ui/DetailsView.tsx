@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { Panel } from './Panel.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { servicesVerdict } from '../model/verdict.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import { KEYS } from './keys.js';
 import { Panel } from './Panel.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { formatByteRate, formatBytes, formatPercent, formatClock, fit } from '../model/format.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import { paint } from './paint.js';
 import { fit } from '../model/format.js';

@@ -1,5 +1,5 @@
-import React, { memo } from 'react';
-import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { visibleRows } from '../store/store.js';
 import type { ServiceRow } from '../model/services.js';
