@@ -32,10 +32,12 @@ function ratio(a?: number, b?: number): number | undefined {
 /** Host resources: a box in the wide layout, a single line in the narrow one. */
 export function HostPanel({ width, height, compact }: { width: number; height: number; compact: boolean }) {
   const h = useAppStore((s) => s.host.sample);
-  const status = useAppStore((s) => s.host.status);
+  const problem = useAppStore((s) => {
+    const st = s.host.status;
+    return st.state === 'unreachable' ? `${st.reason} (since ${formatClock(st.since)})` : undefined;
+  });
   const focused = useAppStore((s) => s.ui.panel === 'host');
   const inner = width - 2;
-  const problem = status.state === 'unreachable' ? `${status.reason} (since ${formatClock(status.since)})` : undefined;
   if (compact) {
     return (
       <Box width={width} height={height}>

@@ -80,7 +80,11 @@ export function ServicesPanel({ width, height }: { width: number; height: number
   const filter = useAppStore((s) => s.ui.filter);
   const selected = useAppStore((s) => s.ui.selected);
   const focused = useAppStore((s) => s.ui.panel === 'services');
-  const docker = useAppStore((s) => s.docker.status);
+  // The banner's text, not the status object: the object is new with every sample.
+  const banner = useAppStore((s) => {
+    const st = s.docker.status;
+    return st.state === 'unreachable' ? `${st.reason} (since ${formatClock(st.since)})` : undefined;
+  });
   const project = useAppStore((s) => s.frame.project);
   // The uptime texts as one string: the panel re-renders when one of them changes (every second
   // for a container younger than a minute, every minute otherwise), not on every clock tick.
@@ -89,7 +93,6 @@ export function ServicesPanel({ width, height }: { width: number; height: number
   const shown = visibleRows(rows, filter);
   const inner = width - 2;
   const cols = columnsFor(inner);
-  const banner = docker.state === 'unreachable' ? `${docker.reason} (since ${formatClock(docker.since)})` : undefined;
   const capacity = Math.max(1, height - 3 - (banner ? 1 : 0));
   // Keep the selection in view.
   const first = Math.max(0, Math.min(selected - capacity + 1, shown.length - capacity));
