@@ -2,6 +2,8 @@ import type { Config } from '../config/types.js';
 import { createAppStore, type Frame, type Store } from '../store/store.js';
 import { Scheduler } from '../clock/scheduler.js';
 import { DockerSource } from '../sources/docker/source.js';
+import { describeDockerError } from '../sources/docker/client.js';
+import { SourceError } from '../sources/types.js';
 import { DockerStatsSource } from '../sources/docker/stats.js';
 import { CgroupReader } from '../sources/docker/cgroup.js';
 import { ProbeSource } from '../sources/http.js';
@@ -74,10 +76,9 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
     onError: (name, error, started) => {
       const s = store.getState();
       const reason = error instanceof Error ? error.message : String(error);
-      if (name === 'docker') {
-        const text = reason.startsWith('Docker') ? reason : `Docker engine unreachable at ${docker.url}: ${reason}`;
-        s.dockerFailed(text, started);
-      } else if (name === 'host') s.hostFailed(reason, started);
+      // The source words its own failures; a deadline comes from the scheduler and is worded here.
+      if (name === 'docker') s.dockerFailed(error instanceof SourceError ? reason : describeDockerError(docker.url, error), started);
+      else if (name === 'host') s.hostFailed(reason, started);
     },
   });
   scheduler.add(docker);

@@ -6,9 +6,9 @@ import { StoreProvider } from '../ui/store-context.js';
 import { coalescedView } from '../store/coalesce.js';
 import { App } from '../ui/App.js';
 import { FrameWriter } from './frame-writer.js';
-import { shareInkOutputCaches } from './ink-output-cache.js';
+import { installFastInkOutput } from './ink-fast-output.js';
 
-shareInkOutputCaches();
+installFastInkOutput();
 
 // Owns the terminal: the alternate screen, the cursor, resizes, and how frames reach the screen.
 // Ink renders into a sink in debug mode (one complete frame per render, and it behaves the same

@@ -108,7 +108,8 @@ describe('DockerSource on a real engine', () => {
 describe('stats from the local cgroup filesystem', () => {
   it('agree with the Docker API for a real container', async () => {
     await source.sample(signal());
-    const web = find(source.latest, `${project}-web`)!;
+    // The worker has no health check: no exec'd processes come and go between the two readings.
+    const web = find(source.latest, `${project}-worker`)!;
     const local = new CgroupReader().read(web.id);
     expect(local, 'the engine runs on this host, so its cgroups are visible').toBeDefined();
     const api = (await source.api.json<{ memory_stats: { usage: number } }>(`/containers/${web.id}/stats?stream=false&one-shot=true`)).memory_stats;

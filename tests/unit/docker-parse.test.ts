@@ -65,5 +65,7 @@ describe('Docker endpoint and errors', () => {
     );
     expect(describeDockerError(url, { code: 'EACCES' })).toMatch(/permission denied — .*docker group/);
     expect(describeDockerError('tcp://127.0.0.1:1', { code: 'ECONNREFUSED' })).toMatch(/connection refused/);
+    const deadline = Object.assign(new Error('no answer within 2000 ms'), { name: 'DeadlineError' });
+    expect(describeDockerError(url, deadline)).toBe('Docker engine unreachable at unix:///var/run/docker.sock: no answer within 2000 ms');
   });
 });

@@ -2,7 +2,7 @@ import React from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import Output from '../../node_modules/ink/build/output.js';
-import { inkOriginalGet, rowToString, shareInkOutputCaches } from '../../src/app/ink-output-cache.js';
+import { inkOriginalGet, rowToString, installFastInkOutput } from '../../src/app/ink-fast-output.js';
 import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/store-context.js';
 import { createAppStore } from '../../src/store/store.js';
@@ -19,7 +19,7 @@ const mismatches: string[] = [];
 let compared = 0;
 
 beforeAll(() => {
-  expect(shareInkOutputCaches()).toBe(true);
+  expect(installFastInkOutput()).toBe(true);
   fast = proto.get;
   const original = inkOriginalGet() as unknown as Get;
   proto.get = function (this: { operations: unknown[] }) {

@@ -147,7 +147,7 @@ function buildRow(row: [number, string][], width: number, caches: Caches): strin
   return rowToString(cells.filter((c): c is StyledChar => c !== undefined)).trimEnd();
 }
 
-export function shareInkOutputCaches(): boolean {
+export function installFastInkOutput(): boolean {
   if (installed) return true;
   try {
     const Cls = Output as unknown as OutputClass;
