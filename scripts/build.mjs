@@ -4,7 +4,7 @@
 // separate chunk loaded only when the dashboard runs, so `k2mc check` and `--help` stay quick.
 // Type checking is tsc's job (npm run typecheck); this only transpiles and bundles.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const MEMO = resolve('src/app/string-width-memo.ts');
@@ -25,6 +25,42 @@ const memoStringWidth = {
   },
 };
 
+// yoga-layout (Ink's layout engine) embeds its WebAssembly as a base64 data: URL and, when fetch
+// exists, loads it with fetch(), which pulls in Node's undici and decodes the URL in JavaScript
+// (~60 ms of the start-up). Node's Buffer decodes base64 natively; hand yoga the bytes directly.
+// The patch is checked: if yoga's loader changes shape, the build fails rather than silently
+// keeping the slow path.
+const YOGA_FETCH = 'w||"function"!=typeof fetch?Promise.resolve().then(function(){return wa()})';
+const YOGA_DECODE = 'if(a==H&&w)return new Uint8Array(w);';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(YOGA_FETCH) || !source.includes(YOGA_DECODE)) {
+        throw new Error(`yoga-layout's wasm loader changed (${args.path}); update yogaWithoutFetch in scripts/build.mjs`);
+      }
+      const contents = source
+        .replace(YOGA_FETCH, 'true?Promise.resolve().then(function(){return wa()})')
+        .replace(YOGA_DECODE, `${YOGA_DECODE}if(ua(a))return new Uint8Array(Buffer.from(a.slice(37),"base64"));`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// zod re-exports all of its ~60 message locales as one namespace (z.locales), so a bundler keeps
+// every one of them: half of the CLI's code, compiled on every start. k2mc speaks English, which
+// zod loads directly (not through this index), so the index becomes an empty module.
+const zodWithoutLocales = {
+  name: 'zod-without-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'k2mc-empty' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'k2mc-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli.ts'],
@@ -41,6 +77,6 @@ await build({
   external: ['ssh2', 'cpu-features', 'react-devtools-core'],
   // Bundled CommonJS dependencies (dockerode, kafkajs) call require().
   banner: { js: "import { createRequire as __k2mcRequire } from 'node:module'; const require = __k2mcRequire(import.meta.url);" },
-  plugins: [memoStringWidth],
+  plugins: [memoStringWidth, yogaWithoutFetch, zodWithoutLocales],
   logLevel: 'warning',
 });

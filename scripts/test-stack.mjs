@@ -28,6 +28,7 @@ export const DEFAULT_PROJECT = 'k2test';
 export const DEFAULT_PORT_BASE = 18100;
 export const CORE_COUNT = 12;
 const PARALLEL = 8;
+// Tests want health changes fast (2 s); the benchmark uses a compose-like 10 s (--health-interval).
 const HEALTH_INTERVAL = '2s';
 const WAIT_TIMEOUT_MS = 90_000;
 
@@ -137,7 +138,7 @@ function shQuote(s) {
 // PID 1 in a container ignores SIGTERM unless it traps it: trap it so `docker stop` is immediate.
 const STAY = 'trap "exit 0" TERM INT; sleep 2147483647 & wait';
 
-function runArgs(project, service, { command, healthCmd }) {
+function runArgs(project, service, { command, healthCmd, healthInterval = HEALTH_INTERVAL }) {
   const args = [
     'run', '-d',
     '--name', containerName(project, service),
@@ -152,7 +153,7 @@ function runArgs(project, service, { command, healthCmd }) {
   if (healthCmd) {
     args.push(
       '--health-cmd', healthCmd,
-      '--health-interval', HEALTH_INTERVAL,
+      '--health-interval', healthInterval,
       '--health-timeout', '2s',
       '--health-retries', '3',
     );
@@ -161,11 +162,11 @@ function runArgs(project, service, { command, healthCmd }) {
   return args;
 }
 
-function serviceRun(project, svc, portBase) {
+function serviceRun(project, svc, portBase, healthInterval) {
   const port = servicePort(svc, portBase);
   const wantsHealth = svc.healthcheck !== false;
   if (port === undefined) {
-    return runArgs(project, svc.name, { command: STAY, healthCmd: wantsHealth ? 'true' : undefined });
+    return runArgs(project, svc.name, { command: STAY, healthCmd: wantsHealth ? 'true' : undefined, healthInterval });
   }
   const file = `/www${svc.path}`;
   const dir = file.slice(0, file.lastIndexOf('/'));
@@ -176,7 +177,7 @@ function serviceRun(project, svc, portBase) {
     `httpd -f -p 127.0.0.1:${port} -h /www & wait`,
   ].join('; ');
   const healthCmd = wantsHealth ? `wget -q -O /dev/null http://127.0.0.1:${port}${svc.path}` : undefined;
-  return runArgs(project, svc.name, { command, healthCmd });
+  return runArgs(project, svc.name, { command, healthCmd, healthInterval });
 }
 
 async function listIds(project) {
@@ -316,15 +317,17 @@ export async function upStack({
   count = CORE_COUNT,
   portBase = DEFAULT_PORT_BASE,
   wait = true,
+  healthInterval = HEALTH_INTERVAL,
   log = () => {},
 } = {}) {
+  if (!/^\d+(ms|s)$/.test(healthInterval)) throw new Error(`bad health interval ${JSON.stringify(healthInterval)} (e.g. 2s)`);
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(project)) throw new Error(`bad project name ${JSON.stringify(project)}`);
   if (!Number.isInteger(count) || count < CORE_COUNT) throw new Error(`--count must be an integer >= ${CORE_COUNT}`);
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65000) throw new Error('bad --port-base');
-  return withProjectLock(project, () => createStack({ project, count, portBase, wait, log }));
+  return withProjectLock(project, () => createStack({ project, count, portBase, wait, healthInterval, log }));
 }
 
-async function createStack({ project, count, portBase, wait, log }) {
+async function createStack({ project, count, portBase, wait, healthInterval, log }) {
   const t0 = Date.now();
   await docker(['image', 'inspect', '--format', '{{.Id}}', IMAGE]).catch(() => {
     throw new Error(`image ${IMAGE} missing: run bash scripts/test-env.sh up first`);
@@ -332,7 +335,7 @@ async function createStack({ project, count, portBase, wait, log }) {
   const removed = await removeProject(project);
   if (removed) log(`removed ${removed} previous container(s) of project ${project}`);
 
-  const core = SERVICES.map((svc) => serviceRun(project, svc, portBase));
+  const core = SERVICES.map((svc) => serviceRun(project, svc, portBase, healthInterval));
   const extras = [];
   for (let i = 1; i <= count - CORE_COUNT; i++) {
     extras.push(runArgs(project, `extra-${i}`, { command: STAY }));
@@ -369,12 +372,13 @@ function parseArgs(argv) {
     else if (a === '--count') opts.count = int(value());
     else if (a === '--port-base') opts.portBase = int(value());
     else if (a === '--no-wait') opts.wait = false;
+    else if (a === '--health-interval') opts.healthInterval = value();
     else throw new Error(`unknown option ${a}`);
   }
   return { cmd, opts };
 }
 
-const USAGE = `usage: node scripts/test-stack.mjs up [--project NAME] [--count N] [--port-base P] [--no-wait]
+const USAGE = `usage: node scripts/test-stack.mjs up [--project NAME] [--count N] [--port-base P] [--health-interval 2s] [--no-wait]
        node scripts/test-stack.mjs down [--project NAME]
        node scripts/test-stack.mjs config [--project NAME] [--port-base P]
        node scripts/test-stack.mjs ports [--port-base P]`;

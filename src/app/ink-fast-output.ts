@@ -8,14 +8,18 @@
 //
 // Here, (1) all frames share one cache of tokenized lines and character widths, (2) a row whose
 // pieces (column + text after transforms) are the same as in an earlier frame reuses that row's
-// text, and (3) a row that must be built compares styles only where they change. Frames with
+// text, (3) a row that must be built compares styles only where they change, and (4) a line made
+// only of one-column characters and colour codes (all of the dashboard's text) is split into
+// styled characters without the grapheme segmenter, its characters sharing one style list per
+// run instead of a copy each (less garbage to collect). Frames with
 // clipping (overflow="hidden") use Ink's own code. A unit test checks that both produce the same
 // text. If Ink's internals ever change shape, nothing is patched and Ink works as shipped.
 //
 // Ink does not export its Output class; it is imported by path so that the bundle (and vitest)
 // patch the very class Ink's renderer uses.
 import Output from '../../node_modules/ink/build/output.js';
-import { ansiCodesToString, diffAnsiCodes } from '@alcalzone/ansi-tokenize';
+import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize } from '@alcalzone/ansi-tokenize';
+import { narrowWidth } from './string-width-memo.js';
 
 type Code = Parameters<typeof ansiCodesToString>[0][number];
 
@@ -51,7 +55,9 @@ type OutputClass = { prototype: { get(this: OutputLike): { output: string; heigh
   height: number;
 }) => Partial<OutputLike>);
 
-const CACHE_LIMIT = 4000;
+// Each cached line holds an object per character; a few hundred lines cover every frame the
+// dashboard shows, and a small heap keeps the garbage collector's pauses short.
+const CACHE_LIMIT = 1000;
 const ROW_LIMIT = 2000;
 const EMPTY: Code[] = [];
 const SPACE: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: EMPTY };
@@ -70,10 +76,24 @@ function styleKey(styles: Code[]): string {
   return key;
 }
 
+// The codes that turn one style list into another depend only on the two lists' contents, and a
+// dashboard has few distinct pairs: remember them.
+const transitions = new Map<string, string>();
+function transition(from: Code[], fromKey: string, to: Code[], toKey: string): string {
+  const key = `${fromKey}\u0003${toKey}`;
+  let codes = transitions.get(key);
+  if (codes === undefined) {
+    codes = ansiCodesToString(diffAnsiCodes(from, to));
+    if (transitions.size > 2000) transitions.clear();
+    transitions.set(key, codes);
+  }
+  return codes;
+}
+
 /** Ink's styledCharsToString, diffing styles only where the style actually changes. */
 export function rowToString(chars: StyledChar[]): string {
   let ret = '';
-  let prev: Code[] | undefined;
+  let prev: Code[] = EMPTY;
   let prevKey = '';
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
@@ -82,14 +102,57 @@ export function rowToString(chars: StyledChar[]): string {
       prevKey = styleKey(ch.styles);
     } else if (ch.styles !== prev) {
       const key = styleKey(ch.styles);
-      if (key !== prevKey) ret += ansiCodesToString(diffAnsiCodes(prev!, ch.styles));
+      if (key !== prevKey) ret += transition(prev, prevKey, ch.styles, key);
       prevKey = key;
     }
     prev = ch.styles;
     ret += ch.value;
-    if (i === chars.length - 1) ret += ansiCodesToString(diffAnsiCodes(ch.styles, EMPTY));
+    if (i === chars.length - 1 && prevKey !== '') ret += transition(ch.styles, prevKey, EMPTY, '');
   }
   return ret;
+}
+
+// The colour codes of one SGR sequence (ESC [ … m), as Ink's tokenizer reads them.
+const sgrTokens = new Map<string, Code[]>();
+function sgrCodes(sequence: string): Code[] {
+  let codes = sgrTokens.get(sequence);
+  if (codes === undefined) {
+    codes = tokenize(sequence).filter((t): t is Code & { type: 'ansi' } => t.type === 'ansi');
+    if (sgrTokens.size > 500) sgrTokens.clear();
+    sgrTokens.set(sequence, codes);
+  }
+  return codes;
+}
+
+/**
+ * Ink's styledCharsFromTokens(tokenize(line)) for a line of one-column characters and SGR
+ * sequences; undefined for anything else (wide or combining characters, other escapes), which
+ * Ink's own code handles. Characters of a run share its style list; nothing mutates style lists.
+ */
+export function narrowStyledChars(line: string): StyledChar[] | undefined {
+  if (narrowWidth(line) === undefined) return undefined;
+  const out: StyledChar[] = [];
+  let styles: Code[] = EMPTY;
+  for (let i = 0; i < line.length; i++) {
+    if (line.charCodeAt(i) === 0x1b) {
+      const end = line.indexOf('m', i);
+      styles = reduceAnsiCodesIncremental(styles, sgrCodes(line.slice(i, end + 1)));
+      i = end;
+      continue;
+    }
+    out.push({ type: 'char', value: line[i]!, fullWidth: false, styles });
+  }
+  return out;
+}
+
+function styledChars(caches: Caches, line: string): StyledChar[] {
+  let chars = caches.styledChars.get(line);
+  if (chars === undefined) {
+    chars = narrowStyledChars(line);
+    if (chars === undefined) return caches.getStyledChars(line);
+    caches.styledChars.set(line, chars);
+  }
+  return chars;
 }
 
 let installed = false;
@@ -137,7 +200,7 @@ function buildRow(row: [number, string][], width: number, caches: Caches): strin
   const cells: (StyledChar | undefined)[] = new Array(width).fill(SPACE);
   for (const [x, line] of row) {
     let offsetX = x;
-    for (const ch of caches.getStyledChars(line)) {
+    for (const ch of styledChars(caches, line)) {
       cells[offsetX] = ch;
       const w = Math.max(1, caches.getStringWidth(ch.value));
       for (let k = 1; k < w; k++) cells[offsetX + k] = { type: 'char', value: '', fullWidth: false, styles: ch.styles };

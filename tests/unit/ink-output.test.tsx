@@ -1,8 +1,10 @@
 import React from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
+import chalk from 'chalk';
 import Output from '../../node_modules/ink/build/output.js';
-import { inkOriginalGet, rowToString, installFastInkOutput } from '../../src/app/ink-fast-output.js';
+import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
+import { inkOriginalGet, narrowStyledChars, rowToString, installFastInkOutput } from '../../src/app/ink-fast-output.js';
 import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/store-context.js';
 import { createAppStore } from '../../src/store/store.js';
@@ -17,8 +19,14 @@ const proto = (Output as unknown as { prototype: { get: Get } }).prototype;
 let fast: Get;
 const mismatches: string[] = [];
 let compared = 0;
+let styled = 0;
+
+let chalkLevel: typeof chalk.level;
 
 beforeAll(() => {
+  // Colour, as in a real terminal (a test has no TTY, so chalk would otherwise emit none).
+  chalkLevel = chalk.level;
+  chalk.level = 3;
   expect(installFastInkOutput()).toBe(true);
   fast = proto.get;
   const original = inkOriginalGet() as unknown as Get;
@@ -26,12 +34,14 @@ beforeAll(() => {
     const a = fast.call(this);
     const b = original.call(this);
     compared++;
+    if (a.output.includes('\x1b[')) styled++;
     if (a.output !== b.output || a.height !== b.height) mismatches.push(`${JSON.stringify(a.output)}\n≠\n${JSON.stringify(b.output)}`);
     return a;
   };
 });
 
 afterAll(() => {
+  chalk.level = chalkLevel;
   proto.get = fast;
 });
 
@@ -68,6 +78,7 @@ describe('fast Ink frame assembly', () => {
     );
     await tick();
     expect(compared).toBeGreaterThan(8);
+    expect(styled, 'frames with colour codes, so the styled path is compared too').toBeGreaterThan(4);
     expect(mismatches).toEqual([]);
   });
 
@@ -80,5 +91,28 @@ describe('fast Ink frame assembly', () => {
       { type: 'char', value: 'c', fullWidth: false, styles: [] },
     ] as never[];
     expect(rowToString(chars)).toBe('\x1b[31mab\x1b[39mc');
+  });
+
+  it('splits narrow lines into the same styled characters as Ink', () => {
+    const lines = [
+      '',
+      'plain text',
+      '\x1b[36m╭─\x1b[39m\x1b[1m\x1b[36m Services 12/12 up · project k2 \x1b[39m\x1b[22m\x1b[36m───╮\x1b[39m',
+      '\x1b[31m○ \x1b[39m\x1b[1mk2-kafka   \x1b[22m\x1b[31mmissing \x1b[39m\x1b[90m– \x1b[39m',
+      '\x1b[1m\x1b[2mbold and dim\x1b[22m plain \x1b[0m reset',
+      '\x1b[38;5;208morange\x1b[39m \x1b[48;2;1;2;3mbg\x1b[49m',
+      '\x1b[1;31mcompound\x1b[0m after',
+      '\x1b[32mgreen \x1b[33myellow\x1b[39m none',
+      '\x1b[7m inverse \x1b[27m\x1b[4munder\x1b[24m\x1b[9mstrike\x1b[29m',
+      '\x1b[mempty reset',
+      'trailing open \x1b[35m',
+    ];
+    for (const line of lines) {
+      expect(JSON.stringify(narrowStyledChars(line)), line).toBe(JSON.stringify(styledCharsFromTokens(tokenize(line))));
+    }
+    // Wide, combining and other escapes are left to Ink.
+    for (const line of ['✅ done', '日本', 'e\u0301', '\x1b]8;;http://x\x07link\x1b]8;;\x07', '\x1b[2Kx']) {
+      expect(narrowStyledChars(line), line).toBeUndefined();
+    }
   });
 });
