@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ConfigError, loadConfig } from './config/load.js';
+import { parseBrokerList } from './config/schema.js';
 import type { Config } from './config/types.js';
 
 // The command line. Every mistake in it ends in one line naming the problem and exit code 2;
@@ -18,6 +19,7 @@ export interface GlobalOptions {
   dockerHost?: string;
   refresh?: number;
   readOnly?: boolean;
+  kafkaBrokers?: string;
 }
 
 export function parseRefresh(value: string): number {
@@ -41,11 +43,17 @@ export function parseDockerHost(value: string): string {
   return value;
 }
 
+export function parseKafkaBrokers(value: string): string {
+  const list = parseBrokerList(value);
+  if (typeof list === 'string') throw new InvalidArgumentError(`${list}.`);
+  return list.join(',');
+}
+
 export function resolveConfig(opts: GlobalOptions): Config {
   return loadConfig({
     configPath: opts.config,
     composePath: opts.compose,
-    flags: { project: opts.project, dockerHost: opts.dockerHost, refreshMs: opts.refresh, readOnly: opts.readOnly },
+    flags: { project: opts.project, dockerHost: opts.dockerHost, refreshMs: opts.refresh, readOnly: opts.readOnly, kafkaBrokers: opts.kafkaBrokers },
   });
 }
 
@@ -59,6 +67,7 @@ export function buildProgram(run: { dashboard(opts: GlobalOptions): Promise<numb
     .addOption(new Option('--project <name>', 'compose project label to watch (default: k2)').argParser(parseProject))
     .addOption(new Option('--docker-host <url>', 'Docker engine URL (default: $DOCKER_HOST or unix:///var/run/docker.sock)').argParser(parseDockerHost))
     .addOption(new Option('--refresh <ms>', 'refresh period in milliseconds (default: 1000)').argParser(parseRefresh))
+    .addOption(new Option('--kafka-brokers <list>', 'Kafka brokers host:port,... (default: $K2MC_KAFKA_BROKERS or localhost:9092)').argParser(parseKafkaBrokers))
     .addOption(new Option('--read-only', 'never act on containers'))
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)

@@ -8,7 +8,14 @@ import { DockerStatsSource } from '../sources/docker/stats.js';
 import { CgroupReader } from '../sources/docker/cgroup.js';
 import { ProbeSource } from '../sources/http.js';
 import { HostSource } from '../sources/host.js';
+import { KafkaSource } from '../sources/kafka/source.js';
+import { describeKafkaError } from '../sources/kafka/errors.js';
+import { PrometheusSource, type PrometheusSample } from '../sources/prometheus.js';
+import type { KafkaSample } from '../model/kafka.js';
 import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../model/types.js';
+import { LogFile } from './log-file.js';
+import { stateDir } from './paths.js';
+import { join } from 'node:path';
 
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
@@ -17,11 +24,13 @@ export const LIST_EVERY_MS_WITH_EVENTS = 3000;
 export const STATS_EVERY_MS = 5000;
 export const PROBES_EVERY_MS = 5000;
 export const HOST_EVERY_MS = 5000;
+export const PROMETHEUS_EVERY_MS = 5000;
 
 export interface LiveRuntime {
   store: Store;
   scheduler: Scheduler;
   docker: DockerSource;
+  kafka: KafkaSource;
   stop(): void;
 }
 
@@ -33,10 +42,17 @@ export function frameOf(config: Config, dockerUrl: string): Frame {
     readOnly: config.readOnly,
     refreshMs: config.refreshMs,
     services: config.services,
+    kafka: config.kafka,
   };
 }
 
-export function startLive(config: Config, opts: { autoStart?: boolean } = {}): LiveRuntime {
+export interface LiveOptions {
+  autoStart?: boolean;
+  /** Where kafkajs's own log lines go (default: kafkajs.log in the state directory). */
+  kafkaLog?: LogFile;
+}
+
+export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   let scheduler: Scheduler;
   const docker = new DockerSource({
     url: config.dockerHost,
@@ -63,6 +79,10 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
     cgroups: docker.url.startsWith('unix://') ? new CgroupReader() : undefined,
   });
   const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, ticks(HOST_EVERY_MS));
+  // kafkajs logs every connection failure at length; that belongs in a file, not on the stage.
+  const kafkaLog = opts.kafkaLog ?? new LogFile(join(stateDir(), 'kafkajs.log'));
+  const kafka = new KafkaSource({ spec: config.kafka, onLog: (level, line) => kafkaLog.write(`${level} ${line}`) });
+  const prometheus = config.kafka.prometheusUrl ? new PrometheusSource(config.kafka.prometheusUrl, ticks(PROMETHEUS_EVERY_MS)) : undefined;
 
   scheduler = new Scheduler(config.refreshMs, {
     onTick: (now) => store.getState().tick(now),
@@ -72,6 +92,8 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
       else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);
       else if (name === 'probes') s.applyProbes(value as Record<string, ProbeResult>, at);
       else if (name === 'host') s.applyHost(value as HostSample, at);
+      else if (name === 'kafka') s.applyKafka(value as KafkaSample, at);
+      else if (name === 'prometheus') s.applyPrometheus(value as PrometheusSample);
     },
     onError: (name, error, started) => {
       const s = store.getState();
@@ -79,12 +101,16 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
       // The source words its own failures; a deadline comes from the scheduler and is worded here.
       if (name === 'docker') s.dockerFailed(error instanceof SourceError ? reason : describeDockerError(docker.url, error), started);
       else if (name === 'host') s.hostFailed(reason, started);
+      else if (name === 'kafka') s.kafkaFailed(error instanceof SourceError ? reason : describeKafkaError(kafka.brokers, error), started);
+      else if (name === 'prometheus') s.applyPrometheus({ at: started, note: `unreachable: ${reason}` });
     },
   });
   scheduler.add(docker);
   scheduler.add(stats);
   if (config.services.some((s) => s.probe)) scheduler.add(probes);
   scheduler.add(host);
+  scheduler.add(kafka);
+  if (prometheus) scheduler.add(prometheus);
 
   // Details are fetched when the overlay opens for a container (the UI itself does no I/O).
   const unsubscribe = store.subscribe((state, prev) => {
@@ -102,6 +128,7 @@ export function startLive(config: Config, opts: { autoStart?: boolean } = {}): L
     store,
     scheduler,
     docker,
+    kafka,
     stop() {
       unsubscribe();
       scheduler.stop();

@@ -1,4 +1,4 @@
-import type { Config, ServiceSpec } from './types.js';
+import type { Config, KafkaSpec, ServiceSpec } from './types.js';
 
 // The K2 phase-4 stack (see the architecture note): compose service, container, essential or not,
 // and the HTTP probe a presenter would check by hand.
@@ -36,6 +36,30 @@ export const DEFAULT_SERVICES: ServiceSpec[] = [
   svc('consumer-crypto', 'k2-consumer-crypto', false, { mayRunOnHost: true, healthcheck: false }),
 ];
 
+// Kafka as the K2 stack has it: the live crypto topic and its consumer group first.
+export const DEFAULT_KAFKA: KafkaSpec = {
+  brokers: ['localhost:9092'],
+  brokersFrom: 'built-in default',
+  clientId: 'k2mc',
+  ssl: false,
+  timeoutMs: 2500,
+  topics: [
+    'market.crypto.trades.binance',
+    'market.crypto.quotes.binance',
+    'market.crypto.reference_data.binance',
+    'market.equities.trades.asx',
+    'market.equities.quotes.asx',
+    'market.equities.reference_data.asx',
+  ],
+  liveTopic: 'market.crypto.trades.binance',
+  streamService: 'binance-stream',
+  groups: [
+    { id: 'k2-iceberg-writer-crypto-v2', topics: [] },
+    { id: 'k2-iceberg-writer', topics: [] },
+  ],
+  prometheusUrl: 'http://localhost:9090',
+};
+
 export const DEFAULT_CONFIG: Config = {
   platform: 'K2',
   project: 'k2',
@@ -43,6 +67,7 @@ export const DEFAULT_CONFIG: Config = {
   refreshMs: 1000,
   readOnly: false,
   services: DEFAULT_SERVICES,
+  kafka: DEFAULT_KAFKA,
   source: 'built-in defaults',
 };
 

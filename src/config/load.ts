@@ -3,8 +3,8 @@
 // The file format is documented at the top of schema.ts.
 
 import type { z } from 'zod';
-import { DEFAULT_CONFIG, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
-import type { Config, ProbeSpec, ServiceSpec } from './types.js';
+import { DEFAULT_CONFIG, DEFAULT_KAFKA, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
+import type { Config, KafkaSpec, ProbeSpec, ServiceSpec } from './types.js';
 import { readComposeFile } from './compose.js';
 import {
   ConfigError,
@@ -17,9 +17,11 @@ import {
   formatPath,
   isPlainObject,
   knownKeysAt,
+  parseBrokerList,
   parseYamlText,
   readTextFile,
   type ConfigFile,
+  type KafkaEntry,
   type ProbeEntry,
   type ServiceEntry,
   type YamlSource,
@@ -34,8 +36,8 @@ export interface LoadOptions {
   /** --compose FILE */
   composePath?: string;
   /** CLI flags; undefined means "not given". */
-  flags?: { project?: string; dockerHost?: string; refreshMs?: number; readOnly?: boolean };
-  /** Default process.env; DOCKER_HOST is used when no flag/config gives a host. */
+  flags?: { project?: string; dockerHost?: string; refreshMs?: number; readOnly?: boolean; kafkaBrokers?: string };
+  /** Default process.env; DOCKER_HOST is used when no flag/config gives a host, K2MC_KAFKA_BROKERS when no flag does. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -189,6 +191,45 @@ function overlay(base: ServiceSpec, e: ServiceEntry, timeoutMs: number): Service
 }
 
 // ---------------------------------------------------------------------------------------------
+// Kafka
+// ---------------------------------------------------------------------------------------------
+
+function kafkaSpec(file: KafkaEntry | undefined, flag: string | undefined, env: NodeJS.ProcessEnv, fileName: string): KafkaSpec {
+  const base = DEFAULT_KAFKA;
+  let brokers = file?.brokers ?? base.brokers;
+  let brokersFrom = file?.brokers ? `kafka.brokers in ${fileName}` : base.brokersFrom;
+  const envBrokers = env.K2MC_KAFKA_BROKERS?.trim();
+  for (const [text, from] of [
+    [envBrokers, 'K2MC_KAFKA_BROKERS'],
+    [flag, '--kafka-brokers'],
+  ] as const) {
+    if (!text) continue;
+    const list = parseBrokerList(text);
+    if (typeof list === 'string') throw new ConfigError(`${from}: ${list}`);
+    brokers = list;
+    brokersFrom = from;
+  }
+  const topics = [...(file?.topics ?? base.topics)];
+  const groups = file?.groups?.map((g) => (typeof g === 'string' ? { id: g, topics: [] } : { id: g.id, topics: g.topics ?? [] })) ?? base.groups;
+  // With a topic list of its own, the live topic defaults to its first entry.
+  const liveTopic = file?.liveTopic ?? (file?.topics ? file.topics[0] : base.liveTopic);
+  if (liveTopic !== undefined && !topics.includes(liveTopic)) topics.unshift(liveTopic);
+  return {
+    brokers: [...brokers],
+    brokersFrom,
+    clientId: file?.clientId ?? base.clientId,
+    ssl: file?.ssl ?? base.ssl,
+    sasl: file?.sasl ? { ...file.sasl } : undefined,
+    timeoutMs: file?.timeout ?? base.timeoutMs,
+    topics: [...topics],
+    liveTopic,
+    streamService: file?.streamService ?? base.streamService,
+    groups: groups.map((g) => ({ id: g.id, topics: [...g.topics] })),
+    prometheusUrl: file?.prometheus === false ? undefined : (file?.prometheus ?? base.prometheusUrl),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // loadConfig
 // ---------------------------------------------------------------------------------------------
 
@@ -241,6 +282,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     refreshMs: flags.refreshMs ?? file.refresh ?? DEFAULT_CONFIG.refreshMs,
     readOnly: flags.readOnly ?? file.readOnly ?? DEFAULT_CONFIG.readOnly,
     services,
+    kafka: kafkaSpec(file.kafka, flags.kafkaBrokers, env, opts.configPath ?? 'the config'),
     source: sources.length > 0 ? sources.join(' + ') : DEFAULT_CONFIG.source,
   };
 }

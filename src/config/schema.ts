@@ -14,6 +14,18 @@
 //   refresh: 1000                # clock period in ms, integer 200..60000
 //   readOnly: false              # true or false
 //   probeTimeout: 1500           # ms, default timeout of HTTP probes, integer 100..30000
+//   kafka:
+//     brokers: [localhost:9092]  # host:port list, or one "host:port,host:port" string
+//     clientId: k2mc
+//     ssl: false                 # true: TLS with the system's CAs
+//     sasl: {mechanism: plain, username: u, password: p}   # plain | scram-sha-256 | scram-sha-512
+//     timeout: 2500              # ms for one sample of every offset, integer 500..30000
+//     topics: [market.crypto.trades.binance, ...]          # replaces the built-in list
+//     liveTopic: market.crypto.trades.binance              # its rate is the demo's heartbeat
+//     streamService: binance-stream                        # service that produces liveTopic
+//     groups:                    # consumer groups: a name, or {id, topics: [...]}
+//       - k2-iceberg-writer-crypto-v2
+//     prometheus: http://localhost:9090                    # or false for none
 //   services:                    # when given, replaces the built-in service list
 //     - name: kafka              # required, compose service name
 //       container: k2-kafka      # optional, default "<project>-<name>"
@@ -32,7 +44,9 @@
 //     key by key (keys left out keep the compose value); other compose services are kept and
 //     new names are appended.
 //   - Precedence: built-in defaults < --compose < config file < flags; DOCKER_HOST is used only
-//     when neither a flag nor the file gives docker.host.
+//     when neither a flag nor the file gives docker.host. Kafka brokers: --kafka-brokers, else
+//     K2MC_KAFKA_BROKERS, else kafka.brokers, else localhost:9092.
+//   - A group given by name alone is shown on the topics it has committed offsets on.
 // ---------------------------------------------------------------------------------------------
 
 import { readFileSync } from 'node:fs';
@@ -57,6 +71,7 @@ const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export const LIMITS = {
   refreshMs: { min: 200, max: 60000 },
+  kafkaTimeoutMs: { min: 500, max: 30000 },
   probeTimeoutMs: { min: 100, max: 30000 },
   port: { min: 1, max: 65535 },
 } as const;
@@ -153,6 +168,82 @@ const ServicesSchema = z
     });
   });
 
+// ---------------------------------------------------------------------------------------------
+// kafka
+// ---------------------------------------------------------------------------------------------
+
+const BROKER_EXPECTED = 'expected host:port, e.g. localhost:9092';
+
+/** "host:port" with a port 1..65535; IPv6 hosts in brackets ([::1]:9092). */
+export function isBrokerAddress(s: string): boolean {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(s);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+}
+
+/** "a:1, b:2" → ["a:1", "b:2"]; a message naming the first bad entry, or the list. */
+export function parseBrokerList(text: string): string[] | string {
+  const list = text.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (list.length === 0) return `${BROKER_EXPECTED} (a comma-separated list)`;
+  const bad = list.find((b) => !isBrokerAddress(b));
+  return bad !== undefined ? `${BROKER_EXPECTED}; "${bad}" is not` : list;
+}
+
+const BrokerSchema = z.string({ error: BROKER_EXPECTED }).refine(isBrokerAddress, { error: BROKER_EXPECTED });
+const BrokersSchema = z.union(
+  [
+    z.array(BrokerSchema, { error: 'expected a list of host:port' }).min(1, { error: 'expected at least one broker' }),
+    z.string({ error: BROKER_EXPECTED }).transform((text, ctx) => {
+      const list = parseBrokerList(text);
+      if (typeof list === 'string') {
+        ctx.addIssue({ code: 'custom', message: list, input: text });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  ],
+  { error: 'expected a list of host:port, or one "host:port,host:port" string' },
+);
+const TOPIC_EXPECTED = 'expected a Kafka topic name (letters, digits, ".", "_" or "-", at most 249)';
+const TopicSchema = z.string({ error: TOPIC_EXPECTED }).regex(/^[A-Za-z0-9._-]{1,249}$/, { error: TOPIC_EXPECTED });
+const GROUP_EXPECTED = 'expected a consumer group id';
+const GroupIdSchema = z.string({ error: GROUP_EXPECTED }).min(1, { error: GROUP_EXPECTED });
+const GroupSchema = z.union(
+  [
+    GroupIdSchema,
+    z.strictObject(
+      { id: GroupIdSchema, topics: z.array(TopicSchema, { error: 'expected a list of topic names' }).optional() },
+      { error: 'expected a mapping with "id" and optionally "topics"' },
+    ),
+  ],
+  { error: 'expected a group id, or a mapping {id: ..., topics: [...]}' },
+);
+const SaslSchema = z.strictObject(
+  {
+    mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'expected plain, scram-sha-256 or scram-sha-512' }),
+    username: z.string({ error: 'expected a user name' }),
+    password: z.string({ error: 'expected a password (a string; quote it if it looks like a number)' }),
+  },
+  { error: 'expected a mapping with "mechanism", "username" and "password"' },
+);
+
+const KafkaSchema = z
+  .strictObject(
+    {
+      brokers: BrokersSchema,
+      clientId: z.string({ error: 'expected a client id' }).min(1, { error: 'expected a client id' }),
+      ssl: bool(),
+      sasl: SaslSchema,
+      timeout: intIn(LIMITS.kafkaTimeoutMs.min, LIMITS.kafkaTimeoutMs.max, 'milliseconds'),
+      topics: z.array(TopicSchema, { error: 'expected a list of topic names' }),
+      liveTopic: TopicSchema,
+      streamService: z.string({ error: 'expected a service name' }),
+      groups: z.array(GroupSchema, { error: 'expected a list of consumer groups' }),
+      prometheus: z.union([ProbeUrlSchema, z.literal(false)], { error: 'expected an http(s) URL, or false for none' }),
+    },
+    { error: 'expected a mapping of Kafka settings (brokers, topics, groups, ...)' },
+  )
+  .partial();
+
 /**
  * The top-level sections. A new section (kafka, scenarios, plans, recording, ...) is one more
  * entry here; unknown-key detection and "did you mean" pick it up automatically.
@@ -165,6 +256,7 @@ export const CONFIG_SECTIONS = {
   readOnly: ReadOnlySchema,
   probeTimeout: ProbeTimeoutSchema,
   services: ServicesSchema,
+  kafka: KafkaSchema,
 };
 
 export const ConfigFileSchema = z
@@ -175,6 +267,7 @@ export const ConfigFileSchema = z
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 export type ServiceEntry = z.infer<typeof ServiceSchema>;
 export type ProbeEntry = z.infer<typeof ProbeSchema>;
+export type KafkaEntry = z.infer<typeof KafkaSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Schema walking, for "did you mean".

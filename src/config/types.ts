@@ -24,6 +24,38 @@ export interface ServiceSpec {
   ports: number[];
 }
 
+/** A consumer group k2mc watches; `topics` empty means "the topics it has committed offsets on". */
+export interface GroupSpec {
+  id: string;
+  topics: string[];
+}
+
+export interface KafkaSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+export interface KafkaSpec {
+  /** Bootstrap brokers, "host:port". */
+  brokers: string[];
+  /** Where the brokers came from, for messages ("--kafka-brokers", "K2MC_KAFKA_BROKERS", …). */
+  brokersFrom: string;
+  clientId: string;
+  ssl: boolean;
+  sasl?: KafkaSasl;
+  /** Deadline of one sample (all offsets of all topics and groups). */
+  timeoutMs: number;
+  topics: string[];
+  /** The topic whose rate is the demo's heartbeat (verdict amber when it stops). */
+  liveTopic?: string;
+  /** The service producing the live topic: a rate of 0 only matters while it runs. */
+  streamService?: string;
+  groups: GroupSpec[];
+  /** Prometheus base URL for the platform's own degradation figures; undefined = none. */
+  prometheusUrl?: string;
+}
+
 export interface Config {
   /** Platform name shown in the header. */
   platform: string;
@@ -35,6 +67,7 @@ export interface Config {
   refreshMs: number;
   readOnly: boolean;
   services: ServiceSpec[];
+  kafka: KafkaSpec;
   /** Where the config came from, for messages ("built-in defaults", a path). */
   source: string;
 }

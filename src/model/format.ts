@@ -68,3 +68,42 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const t = text.length > width ? (width > 1 ? text.slice(0, width - 1) + '…' : text.slice(0, width)) : text;
   return align === 'right' ? t.padStart(width) : t.padEnd(width);
 }
+
+/** 1234567 → "1,234,567"; a dash when unknown. */
+export function formatInt(n: number | undefined): string {
+  return n === undefined || !Number.isFinite(n) ? DASH : Math.round(n).toLocaleString('en-US');
+}
+
+/** Messages per second: one decimal below 100, whole numbers above; a dash when unknown. */
+export function formatRate(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return DASH;
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
+  return n.toFixed(1);
+}
+
+/** A duration in seconds, coarse: "45 s", "12 min", "3 h 05 min". */
+export function formatDuration(sec: number | undefined): string {
+  if (sec === undefined || !Number.isFinite(sec) || sec < 0) return DASH;
+  if (sec < 60) return `${Math.max(1, Math.round(sec))} s`;
+  if (sec < 3600) return `${Math.round(sec / 60)} min`;
+  const h = Math.floor(sec / 3600);
+  return `${h} h ${String(Math.round((sec - h * 3600) / 60)).padStart(2, '0')} min`;
+}
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/**
+ * The last `width` values as a sparkline scaled to their maximum; unknown values are blanks and
+ * zeros the lowest bar, so a stopped stream is a flat floor, not a gap.
+ */
+export function sparkline(values: (number | undefined)[], width: number): string {
+  if (width <= 0) return '';
+  const shown = values.slice(-width);
+  const max = Math.max(0, ...shown.filter((v): v is number => v !== undefined && Number.isFinite(v)));
+  const bars = shown.map((v) => {
+    if (v === undefined || !Number.isFinite(v)) return ' ';
+    if (max === 0) return SPARKS[0];
+    return SPARKS[Math.min(SPARKS.length - 1, Math.round((v / max) * (SPARKS.length - 1)))];
+  });
+  return bars.join('').padStart(width);
+}

@@ -34,11 +34,12 @@ export class ProbeSource implements Source<Record<string, ProbeResult>> {
   }
 }
 
-export function probe(url: string, timeoutMs: number, outer?: AbortSignal): Promise<ProbeResult> {
+/** One GET. With `keepBody` the (bounded) body text is returned too, for callers that parse it. */
+export function probe(url: string, timeoutMs: number, outer?: AbortSignal, keepBody = false): Promise<ProbeResult & { body?: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const done = (r: Omit<ProbeResult, 'url' | 'at'>) => {
+    const done = (r: Omit<ProbeResult, 'url' | 'at'> & { body?: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -66,11 +67,13 @@ export function probe(url: string, timeoutMs: number, outer?: AbortSignal): Prom
         res.on('error', () => undefined);
         res.on('end', () => {
           const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_BODY));
           done({
             ok: status >= 200 && status < 400,
             status,
             latencyMs: performance.now() - started,
-            bodyStatus: jsonStatus(Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_BODY))),
+            bodyStatus: jsonStatus(text),
+            ...(keepBody ? { body: text } : {}),
           });
         });
       },

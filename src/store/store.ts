@@ -1,5 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ServiceSpec } from '../config/types.js';
+import type { KafkaSpec, ServiceSpec } from '../config/types.js';
+import type { KafkaSample } from '../model/kafka.js';
+import { kafkaUnreachableView, LIVE_ZERO_AMBER_MS, nextKafkaView, type KafkaView } from '../model/kafka-view.js';
+import { levelName } from '../model/degradation.js';
+import type { KafkaFacts } from '../model/verdict.js';
+import type { PrometheusSample } from '../sources/prometheus.js';
 import type { SourceStatus } from '../sources/types.js';
 import type { ContainerDetails, ContainerStats, DockerSample, HostSample, LogEvent, ProbeResult, Severity } from '../model/types.js';
 import { buildRows, sameRows, type ServiceRow } from '../model/services.js';
@@ -11,8 +16,8 @@ import { diffRows } from '../model/transitions.js';
 
 export const EVENT_LOG_LIMIT = 500;
 
-export type PanelId = 'services' | 'host' | 'events';
-export const PANELS: PanelId[] = ['services', 'host', 'events'];
+export type PanelId = 'services' | 'kafka' | 'host' | 'events';
+export const PANELS: PanelId[] = ['services', 'kafka', 'host', 'events'];
 export type Mode = 'live' | 'replay' | 'simulated';
 export type Overlay = 'none' | 'help' | 'details';
 
@@ -31,6 +36,7 @@ export interface Frame {
   readOnly: boolean;
   refreshMs: number;
   services: ServiceSpec[];
+  kafka: KafkaSpec;
 }
 
 export interface AppState {
@@ -42,6 +48,9 @@ export interface AppState {
   stats: Record<string, ContainerStats>;
   probes: Record<string, ProbeResult>;
   host: { status: SourceStatus; sample?: HostSample };
+  kafka: { status: SourceStatus; view?: KafkaView };
+  /** The platform's own degradation figures; undefined when no Prometheus is configured. */
+  prometheus?: PrometheusSample;
   rows: ServiceRow[];
   events: LogEvent[];
   ui: {
@@ -66,6 +75,9 @@ export interface Actions {
   applyProbes(probes: Record<string, ProbeResult>, at: number): void;
   applyHost(sample: HostSample, at: number): void;
   hostFailed(reason: string, at: number): void;
+  applyKafka(sample: KafkaSample, at: number): void;
+  kafkaFailed(reason: string, at: number): void;
+  applyPrometheus(sample: PrometheusSample): void;
   log(severity: Severity, text: string, at?: number): void;
   // UI
   resize(columns: number, rows: number): void;
@@ -93,6 +105,7 @@ export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()
     stats: {},
     probes: {},
     host: { status: { state: 'connecting' } },
+    kafka: { status: { state: 'connecting' } },
     rows: buildRows(frame.services, undefined, {}, {}),
     events: [],
     ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', columns: 160, rows: 45 },
@@ -167,6 +180,34 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
           };
         }),
 
+      applyKafka: (sample, at) =>
+        set((s) => {
+          const h = s.host.sample;
+          const memoryPct = h?.memUsed !== undefined && h.memTotal ? (h.memUsed / h.memTotal) * 100 : undefined;
+          const { view, events } = nextKafkaView(s.kafka.view, sample, { liveTopic: s.frame.kafka.liveTopic, groups: s.frame.kafka.groups, memoryPct });
+          const extra: LogEvent[] = [];
+          const brokers = s.frame.kafka.brokers.join(',');
+          const cluster = `${view.brokers} broker${view.brokers === 1 ? '' : 's'}${view.controller !== undefined ? `, controller ${view.controller}` : ''}`;
+          if (s.kafka.status.state === 'unreachable') extra.push({ at, severity: 'ok', text: `Kafka broker reachable again at ${brokers} (${cluster})` });
+          else if (s.kafka.status.state === 'connecting') {
+            const missing = view.missingTopics.length ? `; missing topics: ${view.missingTopics.join(', ')}` : '';
+            extra.push({ at, severity: view.missingTopics.length ? 'warn' : 'info', text: `Kafka connected at ${brokers} (${cluster})${missing}` });
+          }
+          return { kafka: { status: { state: 'ok', at }, view }, events: appendEvents(s.events, [...extra, ...events]) };
+        }),
+
+      kafkaFailed: (reason, at) =>
+        set((s) => {
+          const prev = s.kafka.status;
+          if (prev.state === 'unreachable') return prev.reason === reason ? {} : { kafka: { ...s.kafka, status: { ...prev, reason } } };
+          return {
+            kafka: { status: { state: 'unreachable', reason, since: at }, view: kafkaUnreachableView(s.kafka.view) },
+            events: appendEvents(s.events, [{ at, severity: 'error', text: reason }]),
+          };
+        }),
+
+      applyPrometheus: (sample) => set({ prometheus: sample }),
+
       log: (severity, text, at = Date.now()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
 
       resize: (columns, rows) => set((s) => ({ ui: { ...s.ui, columns, rows } })),
@@ -195,4 +236,24 @@ export function visibleRows(rows: ServiceRow[], filter: string): ServiceRow[] {
   const f = filter.trim().toLowerCase();
   if (!f) return rows;
   return rows.filter((r) => r.name.toLowerCase().includes(f) || (r.service ?? '').includes(f) || r.status.includes(f));
+}
+
+/** What the verdict needs to know about Kafka, read from the state. */
+export function kafkaFacts(s: AppState): KafkaFacts {
+  const spec = s.frame.kafka;
+  const view = s.kafka.view;
+  const stream = spec.streamService ? s.rows.find((r) => r.key === spec.streamService || r.service === spec.streamService) : undefined;
+  const since = view?.liveZeroSince;
+  return {
+    state: s.kafka.status.state,
+    liveTopic: spec.liveTopic,
+    liveStalled: since !== undefined && s.now - since >= LIVE_ZERO_AMBER_MS,
+    // Without a configured stream service, a stall always counts.
+    streamRunning: stream ? stream.status === 'running' || stream.status === 'external' : !spec.streamService,
+    liveMissing: spec.liveTopic !== undefined && (view?.missingTopics.includes(spec.liveTopic) ?? false),
+    degraded: (view?.groups ?? [])
+      .filter((g) => (g.level?.level ?? 0) > 0)
+      .map((g) => ({ groupId: g.groupId, level: g.level!.level, name: levelName(g.level!.level) }))
+      .sort((a, b) => b.level - a.level),
+  };
 }

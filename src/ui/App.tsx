@@ -6,6 +6,7 @@ import { Header } from './Header.js';
 import { ServicesPanel } from './ServicesPanel.js';
 import { HostPanel } from './HostPanel.js';
 import { EventLog } from './EventLog.js';
+import { KafkaPanel, kafkaPanelWants } from './KafkaPanel.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { DetailsView } from './DetailsView.js';
@@ -15,8 +16,9 @@ export function App() {
   const rows = useAppStore((s) => s.ui.rows);
   const count = useAppStore((s) => s.rows.length);
   const overlay = useAppStore((s) => s.ui.overlay);
+  const kafkaWants = useAppStore((s) => kafkaPanelWants(s.kafka.view, s.frame.kafka.topics.length, s.frame.kafka.groups.length));
   useKeys();
-  const layout = computeLayout(columns, rows, count);
+  const layout = computeLayout(columns, rows, count, kafkaWants);
   if (layout.tooSmall) {
     return (
       <Text wrap="truncate">
@@ -43,6 +45,7 @@ export function App() {
             <HostPanel width={width} height={layout.hostHeight} compact />
           </>
         )}
+        <KafkaPanel width={width} height={layout.kafkaHeight} />
         <EventLog width={width} height={layout.eventsHeight} />
       </>
     );

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
-import { servicesVerdict } from '../model/verdict.js';
+import { combineVerdicts, kafkaVerdict, servicesVerdict, type Verdict } from '../model/verdict.js';
+import { kafkaFacts } from '../store/store.js';
 import { formatClock, fit } from '../model/format.js';
 import { LEVEL_STYLE } from './theme.js';
 import { paint } from './paint.js';
@@ -20,7 +21,9 @@ export function Header({ width }: { width: number }) {
   const now = useAppStore((s) => Math.floor(s.now / 60_000) * 60_000);
   const rows = useAppStore((s) => s.rows);
   const dockerState = useAppStore((s) => s.docker.status.state);
-  const verdict = servicesVerdict(rows, dockerState === 'connecting' ? undefined : dockerState === 'ok');
+  // A string, so the header renders only when Kafka's part of the verdict really changes.
+  const kafka = useAppStore((s) => JSON.stringify(kafkaVerdict(kafkaFacts(s))));
+  const verdict = combineVerdicts(servicesVerdict(rows, dockerState === 'connecting' ? undefined : dockerState === 'ok'), JSON.parse(kafka) as Verdict);
   const style = LEVEL_STYLE[verdict.level];
   const m = MODE_STYLE[mode];
   const title = ` ${platform} MISSION CONTROL `;

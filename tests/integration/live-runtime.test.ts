@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLive, type LiveRuntime } from '../../src/app/live.js';
 import type { Config } from '../../src/config/types.js';
+import { DEFAULT_KAFKA } from '../../src/config/defaults.js';
 import { createContainer, docker, eventually, removeRun, requireEngine, uniqueProject } from './docker-helpers.js';
 
 // The whole live runtime (one clock, Docker + stats + probes + host sources, store) against the
@@ -41,6 +42,8 @@ const config = (port: number): Config => ({
   refreshMs: 500,
   readOnly: true,
   source: 'test',
+  // No broker on this port: the Kafka panel says so, the rest carries on.
+  kafka: { ...DEFAULT_KAFKA, brokers: ['127.0.0.1:1'], prometheusUrl: undefined },
   services: [
     { name: 'api', container: `${project}-api`, essential: true, healthcheck: true, mayRunOnHost: false, ports: [PORT], probe: { url: `http://127.0.0.1:${PORT}/health`, timeoutMs: 1000 } },
     { name: 'stream', container: `${project}-stream`, essential: true, healthcheck: false, mayRunOnHost: false, ports: [] },

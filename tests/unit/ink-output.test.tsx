@@ -8,7 +8,7 @@ import { inkOriginalGet, narrowStyledChars, rowToString, installFastInkOutput } 
 import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/store-context.js';
 import { createAppStore } from '../../src/store/store.js';
-import { DEFAULT_SERVICES } from '../../src/config/defaults.js';
+import { DEFAULT_KAFKA, DEFAULT_SERVICES } from '../../src/config/defaults.js';
 import { container } from './helpers.js';
 
 // The faster frame assembly must produce exactly Ink's text. Every frame rendered here is built
@@ -49,7 +49,7 @@ const tick = () => new Promise((r) => setTimeout(r, 30));
 
 describe('fast Ink frame assembly', () => {
   it('gives the same text as Ink for every frame of a session', async () => {
-    const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'x', readOnly: false, refreshMs: 1000, services: DEFAULT_SERVICES }, 'live', Date.UTC(2026, 0, 14, 10));
+    const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'x', readOnly: false, refreshMs: 1000, services: DEFAULT_SERVICES, kafka: DEFAULT_KAFKA }, 'live', Date.UTC(2026, 0, 14, 10));
     store.getState().resize(160, 45);
     const { stdin, rerender } = render(
       <StoreProvider store={store}>

@@ -5,12 +5,13 @@ import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/store-context.js';
 import { createAppStore, type Store } from '../../src/store/store.js';
 import { container, spec } from './helpers.js';
+import { DEFAULT_KAFKA } from '../../src/config/defaults.js';
 
 const services = [spec('kafka'), spec('minio'), spec('kafka-ui', false), spec('api', true, { mayRunOnHost: true, probe: { url: 'http://127.0.0.1:1/health', timeoutMs: 100 } })];
 const T0 = new Date(2026, 0, 14, 14, 2, 11).getTime();
 
 function storeWith(columns = 160, rows = 45): Store {
-  const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'unix:///var/run/docker.sock', readOnly: false, refreshMs: 1000, services }, 'live', T0);
+  const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'unix:///var/run/docker.sock', readOnly: false, refreshMs: 1000, services, kafka: DEFAULT_KAFKA }, 'live', T0);
   store.getState().resize(columns, rows);
   return store;
 }
@@ -125,6 +126,10 @@ describe('keys', () => {
     healthy(store);
     const { stdin, lastFrame } = mount(store);
     await tick();
+    stdin.write('\t');
+    await tick();
+    expect(store.getState().ui.panel).toBe('kafka');
+    expect(lastFrame()).toMatch(/╭─ Kafka/);
     stdin.write('\t');
     await tick();
     expect(store.getState().ui.panel).toBe('host');

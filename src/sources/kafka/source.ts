@@ -1,0 +1,166 @@
+import type { Admin, Kafka, KafkaConfig, logCreator } from 'kafkajs';
+import type { KafkaSpec } from '../../config/types.js';
+import type { GroupOffsets, KafkaSample, TopicOffsets } from '../../model/kafka.js';
+import { SourceError, type Source } from '../types.js';
+import { describeKafkaError } from './errors.js';
+
+// The Kafka source: one kafkajs admin client, asked every tick for the end offsets of every
+// configured topic, the committed offsets of every group, and the brokers. kafkajs's own retries
+// are off: a sample that fails is reported at once and the next tick tries again, so nothing piles
+// up behind a broker that does not answer. After any failure the client is thrown away (its
+// half-open connections with it) and the next sample connects afresh. While the broker is away
+// the source retries less often (every 1, 2, 3, then 5 ticks).
+//
+// Groups: the configured ones, plus those the broker lists when it supports ListGroups; a broker
+// that does not (librdkafka's mock, old brokers) is simply not asked again until a reconnect.
+
+export interface KafkaSourceOptions {
+  spec: KafkaSpec;
+  /** kafkajs's log lines (never printed: a terminal dashboard owns the screen). */
+  onLog?: (level: string, line: string) => void;
+}
+
+const BACKOFF_TICKS = [1, 2, 3, 5];
+/** ListGroups is asked every N samples (groups come and go slowly). */
+const LIST_GROUPS_EVERY = 15;
+
+export class KafkaSource implements Source<KafkaSample> {
+  readonly name = 'kafka';
+  readonly timeoutMs: number;
+  private kafka: Kafka | undefined;
+  private admin: Admin | undefined;
+  private failures = 0;
+  private samples = 0;
+  private listGroupsSupported = true;
+  private listedGroups: string[] = [];
+  private closed = false;
+
+  constructor(private readonly opts: KafkaSourceOptions) {
+    this.timeoutMs = opts.spec.timeoutMs;
+  }
+
+  get brokers(): string {
+    return this.opts.spec.brokers.join(',');
+  }
+
+  get everyTicks(): number {
+    return BACKOFF_TICKS[Math.min(this.failures, BACKOFF_TICKS.length) - 1] ?? 1;
+  }
+
+  async sample(signal: AbortSignal): Promise<KafkaSample> {
+    const onAbort = () => this.drop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const admin = await this.connect();
+      const sample = await this.read(admin);
+      this.failures = 0;
+      return sample;
+    } catch (error) {
+      this.failures++;
+      this.drop();
+      if (error instanceof SourceError) throw error;
+      throw new SourceError(describeKafkaError(this.brokers, error));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.drop();
+  }
+
+  private async connect(): Promise<Admin> {
+    if (this.admin) return this.admin;
+    // kafkajs is CommonJS: bundled, its exports arrive as the default export.
+    const mod = (await import('kafkajs')) as typeof import('kafkajs') & { default?: typeof import('kafkajs') };
+    const { Kafka, logLevel } = mod.default ?? mod;
+    if (this.closed) throw new SourceError('Kafka source closed');
+    const { spec, onLog } = this.opts;
+    const levels: Record<number, string> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
+    const creator: logCreator = () => (entry) => {
+      const { message, ...extra } = entry.log;
+      onLog?.(levels[entry.level] ?? 'info', `${entry.namespace ? `${entry.namespace}: ` : ''}${message} ${JSON.stringify(extra)}`);
+    };
+    const config: KafkaConfig = {
+      clientId: spec.clientId,
+      brokers: spec.brokers,
+      ssl: spec.ssl || undefined,
+      sasl: spec.sasl ? ({ mechanism: spec.sasl.mechanism, username: spec.sasl.username, password: spec.sasl.password } as KafkaConfig['sasl']) : undefined,
+      connectionTimeout: Math.min(spec.timeoutMs, 3000),
+      requestTimeout: spec.timeoutMs,
+      enforceRequestTimeout: true,
+      retry: { retries: 0 },
+      logLevel: logLevel.WARN,
+      logCreator: creator,
+    };
+    this.kafka = new Kafka(config);
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    this.admin = admin;
+    this.listGroupsSupported = true;
+    await admin.connect();
+    return admin;
+  }
+
+  private async read(admin: Admin): Promise<KafkaSample> {
+    const { spec } = this.opts;
+    const [cluster, existing] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
+    const present = spec.topics.filter((t) => existing.includes(t));
+    const missingTopics = spec.topics.filter((t) => !existing.includes(t));
+    const topics: TopicOffsets[] = await Promise.all(
+      present.map(async (name) => ({
+        name,
+        partitions: (await admin.fetchTopicOffsets(name))
+          .map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }))
+          .sort((a, b) => a.partition - b.partition),
+      })),
+    );
+
+    if (this.listGroupsSupported && this.samples % LIST_GROUPS_EVERY === 0) {
+      try {
+        const listed = await admin.listGroups();
+        this.listedGroups = listed.groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId);
+      } catch {
+        // Unsupported by this broker (or refused): carry on with the configured groups, silently.
+        this.listGroupsSupported = false;
+        this.listedGroups = [];
+      }
+    }
+    this.samples++;
+
+    const specs = [...spec.groups];
+    for (const id of this.listedGroups) if (!specs.some((g) => g.id === id)) specs.push({ id, topics: [] });
+    const groups: GroupOffsets[] = await Promise.all(
+      specs.map(async (g) => {
+        const ask = (g.topics.length > 0 ? g.topics : spec.topics).filter((t) => present.includes(t));
+        if (ask.length === 0) return { groupId: g.id, topics: [] };
+        const fetched = await admin.fetchOffsets({ groupId: g.id, topics: ask });
+        return {
+          groupId: g.id,
+          topics: fetched.map((t) => ({
+            topic: t.topic,
+            partitions: t.partitions.map((p) => ({ partition: p.partition, offset: Number(p.offset) })),
+          })),
+        };
+      }),
+    );
+
+    return {
+      at: Date.now(),
+      brokers: cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
+      controller: cluster.controller ?? undefined,
+      topics,
+      missingTopics,
+      groups,
+    };
+  }
+
+  /** Forget the client; its connections are closed in the background. */
+  private drop(): void {
+    const admin = this.admin;
+    this.admin = undefined;
+    this.kafka = undefined;
+    this.listedGroups = [];
+    if (admin) admin.disconnect().catch(() => undefined);
+  }
+}
