@@ -29,12 +29,14 @@ interface TopicCols {
   parts: number;
 }
 
-function topicCols(inner: number): TopicCols {
+/** The topic name gets what the longest needs (up to 38), the sparkline the rest (up to 60). */
+function topicCols(inner: number, longest: number): TopicCols {
   const rate = 8;
   const total = 13;
   const parts = 5;
-  const name = Math.max(16, Math.min(38, Math.floor(inner * 0.3)));
-  return { name, rate, total, parts, spark: Math.max(0, Math.min(60, inner - name - rate - total - parts - 4)) };
+  const fixed = rate + total + parts + 4;
+  const name = Math.max(12, Math.min(38, longest, inner - fixed - 8));
+  return { name, rate, total, parts, spark: Math.max(0, Math.min(60, inner - name - fixed)) };
 }
 
 function TopicRow({ t, cols, live }: { t: TopicView; cols: TopicCols; live: boolean }) {
@@ -68,7 +70,9 @@ function platformText(p: PrometheusSample | undefined, g: GroupView): { text: st
 }
 
 interface GroupCols {
-  name: number;
+  group: number;
+  /** 0 in the narrow form: one line per group with its total lag. */
+  topic: number;
   lag: number;
   worst: number;
   trend: number;
@@ -76,36 +80,55 @@ interface GroupCols {
   platform: number;
 }
 
-function groupCols(inner: number): GroupCols {
-  const lag = 12;
-  const worst = 13;
-  const trend = 22;
+function groupCols(inner: number, longestGroup: number, longestTopic: number): GroupCols {
+  const lag = 11;
+  const trend = 20;
   const level = 13;
-  const name = Math.max(16, Math.min(48, Math.floor(inner * 0.34)));
-  return { name, lag, worst, trend, level, platform: Math.max(0, inner - name - lag - worst - trend - level - 5) };
+  const wide = inner >= 110;
+  const group = Math.min(wide ? 32 : 24, Math.max(8, longestGroup));
+  const topic = wide ? Math.min(32, Math.max(8, longestTopic)) : 0;
+  const worst = wide ? 12 : 0;
+  const used = group + (topic ? topic + 1 : 0) + lag + (worst ? worst + 1 : 0) + trend + level + 3;
+  const platform = inner - used - 1;
+  return { group, topic, lag, worst, trend, level, platform: platform >= 16 ? platform : 0 };
 }
 
-/** One line per topic of a group; the group's trend, level and the platform's figures on the first. */
+/** The group's lines: one per topic (wide) or one in all (narrow); trend, level, platform on the first. */
 function groupLines(g: GroupView, cols: GroupCols, prometheus: PrometheusSample | undefined, primary: boolean): React.ReactNode[] {
   const trend = trendText(g);
   const level = g.level?.level;
-  const plat = primary ? platformText(prometheus, g) : { text: '' };
-  return g.rows.map((r, i) => {
-        const first = i === 0;
-        const label = r.topic ? (first ? `${g.groupId} · ${r.topic}` : `  · ${r.topic}`) : g.groupId;
-        const lag = r.topic ? formatInt(r.lag) : 'no committed offsets';
-        const worst = r.worst && r.partitions > 1 ? `p${r.worst.partition} ${formatInt(r.worst.lag)}` : '';
-        return (
-          <Text key={`g:${g.groupId}:${r.topic ?? '-'}`} wrap="truncate">
-            {fit(label, cols.name)} {fit(lag, r.topic ? cols.lag : cols.lag + cols.worst + 1, r.topic ? 'right' : 'left')}
-            {r.topic ? ` ${fit(worst, cols.worst, 'right')}` : ''}{' '}
-            <Text color={paint(first ? trend.color : undefined)}>{fit(first && r.topic ? trend.text : '', cols.trend)}</Text>{' '}
-            <Text bold color={paint(first && level !== undefined ? LEVEL_COLOR[level] : undefined)}>
-              {fit(first && level !== undefined ? levelName(level) : '', cols.level)}
-            </Text>{' '}
-            <Text color={paint(first ? plat.color : undefined)}>{fit(first ? plat.text : '', cols.platform)}</Text>
+  const plat = primary && cols.platform ? platformText(prometheus, g) : { text: '' };
+  const known = g.rows[0]?.topic !== undefined;
+  const rows = cols.topic && known ? g.rows : [{ ...g.rows[0]!, lag: g.lag }];
+  return rows.map((r, i) => {
+    const first = i === 0;
+    const lag = formatInt(r.lag);
+    const worst = r.worst && r.partitions > 1 ? `p${r.worst.partition} ${formatInt(r.worst.lag)}` : '';
+    if (!known) {
+      return (
+        <Text key={`g:${g.groupId}:-`} wrap="truncate">
+          {fit(g.groupId, cols.group)} <Text dimColor>no committed offsets on the watched topics</Text>
+        </Text>
+      );
+    }
+    const topicCell = cols.topic ? `${fit(r.topic ?? '', cols.topic)} ` : '';
+    return (
+      <Text key={`g:${g.groupId}:${r.topic ?? '-'}`} wrap="truncate">
+        {fit(first ? g.groupId : '', cols.group)} {topicCell}
+        {fit(lag, cols.lag, 'right')}
+        {cols.worst ? ` ${fit(worst, cols.worst, 'right')}` : ''}{' '}
+        <Text color={paint(first ? trend.color : undefined)}>{fit(first ? trend.text : '', cols.trend)}</Text>{' '}
+        <Text bold color={paint(first && level !== undefined ? LEVEL_COLOR[level] : undefined)}>
+          {fit(first && level !== undefined ? levelName(level) : '', cols.level)}
+        </Text>
+        {cols.platform ? (
+          <Text color={paint(first ? plat.color : undefined)}>
+            {' '}
+            {fit(first ? plat.text : '', cols.platform)}
           </Text>
-        );
+        ) : null}
+      </Text>
+    );
   });
 }
 
@@ -141,10 +164,14 @@ export function KafkaPanel({ width, height }: { width: number; height: number })
     );
   }
   if (view && body > lines.length) {
-    const tc = topicCols(inner);
-    const gc = groupCols(inner);
+    const tc = topicCols(inner, Math.max(0, ...view.topics.map((t) => t.name.length)));
+    const gc = groupCols(
+      inner,
+      Math.max(0, ...view.groups.map((g) => g.groupId.length)),
+      Math.max(0, ...view.groups.flatMap((g) => g.rows.map((r) => r.topic?.length ?? 0))),
+    );
     const liveFirst = [...view.topics].sort((a, b) => Number(b.name === spec.liveTopic) - Number(a.name === spec.liveTopic));
-    const groupRows = view.groups.reduce((a, g) => a + g.rows.length, 0);
+    const groupRows = gc.topic ? view.groups.reduce((a, g) => a + g.rows.length, 0) : view.groups.length;
     const full = body - lines.length >= 2 + liveFirst.length + groupRows + (view.missingTopics.length ? 1 : 0);
     // Compact: the live topic (or the first) and one line per group, no headings.
     const topics = full ? liveFirst : liveFirst.slice(0, Math.max(1, body - lines.length - view.groups.length));
@@ -167,7 +194,10 @@ export function KafkaPanel({ width, height }: { width: number; height: number })
     if (full) {
       lines.push(
         <Text key="gh" wrap="truncate" dimColor>
-          {fit('group · topic', gc.name)} {fit('lag', gc.lag, 'right')} {fit('worst', gc.worst, 'right')} {fit('trend', gc.trend)} {fit('level', gc.level)} {fit('platform (Prometheus)', gc.platform)}
+          {fit('group', gc.group)} {gc.topic ? `${fit('topic', gc.topic)} ` : ''}
+          {fit('lag', gc.lag, 'right')}
+          {gc.worst ? ` ${fit('worst', gc.worst, 'right')}` : ''} {fit('trend', gc.trend)} {fit('level', gc.level)}
+          {gc.platform ? ` ${fit('platform (Prometheus)', gc.platform)}` : ''}
         </Text>,
       );
     }

@@ -25,6 +25,33 @@ function healthy(store: Store) {
 
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
+const LIVE = 'market.crypto.trades.binance';
+const GROUP = 'k2-iceberg-writer-crypto-v2';
+
+/** Two Kafka samples a second apart: the live topic at 130 msg/s, the group `lag` behind. */
+function kafkaFlowing(store: Store, lag = 12, at = T0) {
+  const s = store.getState();
+  for (const [i, total] of [[0, 10_000], [1, 10_130]] as const) {
+    s.applyKafka(
+      {
+        at: at + i * 1000,
+        brokers: [{ nodeId: 1, host: 'localhost', port: 9092 }],
+        controller: 1,
+        topics: [
+          { name: LIVE, partitions: [{ partition: 0, low: 0, high: total / 2 }, { partition: 1, low: 0, high: total / 2 }] },
+          { name: 'market.crypto.quotes.binance', partitions: [{ partition: 0, low: 0, high: 50 }] },
+        ],
+        missingTopics: ['market.equities.trades.asx'],
+        groups: [
+          { groupId: GROUP, topics: [{ topic: LIVE, partitions: [{ partition: 0, offset: total / 2 - lag }, { partition: 1, offset: total / 2 }] }] },
+          { groupId: 'k2-iceberg-writer', topics: [] },
+        ],
+      },
+      at + i * 1000,
+    );
+  }
+}
+
 function mount(store: Store) {
   return render(
     <StoreProvider store={store}>
@@ -92,6 +119,49 @@ describe('dashboard frames', () => {
     expect(f).toContain('CPU 12.5%');
     expect(f).toContain('Events');
     expect(f).toContain('q quit');
+  });
+
+  it('Kafka: rate, sparkline, totals, lag with its worst partition, level, missing topics', () => {
+    const store = storeWith();
+    healthy(store);
+    kafkaFlowing(store);
+    const { lastFrame } = mount(store);
+    const f = lastFrame()!;
+    if (process.env.SHOW) console.log(f);
+    expect(f).toContain('Kafka · localhost:9092 · 1 broker · controller 1');
+    expect(f).toMatch(new RegExp(`${LIVE}\\s+130 .*[▁-█]\\s+10,130\\s+2`));
+    expect(f).toMatch(/market\.crypto\.quotes\.binance\s+0\.0 /);
+    expect(f).toContain('missing on the broker: market.equities.trades.asx');
+    expect(f).toMatch(new RegExp(`${GROUP}\\s+${LIVE}\\s+12\\s+p0 12 .*NORMAL`));
+    expect(f).toMatch(/k2-iceberg-writer\s+no committed offsets on the watched topics/);
+    expect(f).toContain('● ALL GO');
+  });
+
+  it('Kafka unreachable: the panel says so with since when, the verdict is red, the rest keeps working', async () => {
+    const store = storeWith();
+    healthy(store);
+    kafkaFlowing(store);
+    const { lastFrame } = mount(store);
+    store.getState().kafkaFailed('Kafka broker unreachable at localhost:9092: connection refused — is Kafka running and listening there?', T0 + 5000);
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toContain('Kafka · broker unreachable at localhost:9092 since 14:02:16');
+    expect(f).toContain('connection refused — is Kafka running and listening there?');
+    expect(f).toMatch(new RegExp(`${LIVE}\\s+– `));
+    expect(f).toContain('✕ DOWN Kafka broker unreachable');
+    expect(f).toMatch(/● k2-kafka\s+running\s+healthy/);
+  });
+
+  it('Kafka at 80×24: compact, the live topic and each group on one line', () => {
+    const store = storeWith(80, 24);
+    healthy(store);
+    kafkaFlowing(store);
+    const { lastFrame } = mount(store);
+    const f = lastFrame()!;
+    if (process.env.SHOW) console.log(f);
+    expect(f.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(f).toMatch(/market\.crypto\.trades\.binance\s+130 /);
+    expect(f).toMatch(/k2-iceberg-writer-crypt…\s+12 .*NORMAL/);
   });
 
   it('too small: one clear line instead of garbage', () => {
