@@ -98,6 +98,9 @@ export function nextKafkaView(prev: KafkaView | undefined, sample: KafkaSample, 
     }
     const lag = rows.reduce((a, r) => a + (r.lag ?? 0), 0);
     const lagHistory = [...(before?.lagHistory ?? []), { at, lag }].slice(-LAG_HISTORY);
+    // A consumer that keeps up still trails by a second or two of messages, up and down as it
+    // commits: changes within 2 s of its topics' rate are jitter, not a trend.
+    const inflow = rows.reduce((a, r) => a + (topics.find((t) => t.name === r.topic)?.rate ?? 0), 0);
     const step = stepDegradation(before?.level, { lag, memoryPct: opts.memoryPct }, at, opts.thresholds ?? K2_THRESHOLDS);
     if (step.change) {
       const worse = step.change.to > step.change.from;
@@ -107,7 +110,7 @@ export function nextKafkaView(prev: KafkaView | undefined, sample: KafkaSample, 
         text: `${g.groupId}: degradation ${levelName(step.change.from)} → ${levelName(step.change.to)} (${step.change.reason})`,
       });
     }
-    return { groupId: g.groupId, rows, lag, lagHistory, trend: lagTrend(lagHistory), level: step.state };
+    return { groupId: g.groupId, rows, lag, lagHistory, trend: lagTrend(lagHistory, Math.max(10, inflow * 2)), level: step.state };
   });
 
   // The live topic's heartbeat: a line when it stops and when it resumes.

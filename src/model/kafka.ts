@@ -110,10 +110,11 @@ export const TREND_WINDOW_MS = 15_000;
  * The trend of a lag from its recent history (oldest first, epoch ms): the least-squares slope
  * over the samples within TREND_WINDOW_MS of the newest. Unknown with fewer than 3 samples in
  * the window or less than 2 s between the first and last. Steady when the change the slope
- * predicts over the window is below max(10 messages, 2 % of the newest lag); else growing or
- * shrinking by the slope's sign.
+ * predicts over the window is below max(floor, 2 % of the newest lag); else growing or shrinking
+ * by the slope's sign. `floor` (default 10 messages) lets the caller ignore the jitter a healthy
+ * consumer shows, which commits every second or so and is always that far behind.
  */
-export function lagTrend(history: { at: number; lag: number }[]): LagTrend {
+export function lagTrend(history: { at: number; lag: number }[], floor = 10): LagTrend {
   if (history.length === 0) return { trend: 'unknown' };
   const newest = history[history.length - 1];
   const win = history.filter((s) => s.at >= newest.at - TREND_WINDOW_MS);
@@ -135,7 +136,7 @@ export function lagTrend(history: { at: number; lag: number }[]): LagTrend {
   // "Over the window" is the full TREND_WINDOW_MS, so the bar does not depend on how much
   // history happens to be there.
   const predicted = Math.abs(perSec) * (TREND_WINDOW_MS / 1000);
-  if (predicted < Math.max(10, 0.02 * newest.lag)) return { trend: 'steady', perSec };
+  if (predicted < Math.max(floor, 0.02 * newest.lag)) return { trend: 'steady', perSec };
   if (perSec > 0) return { trend: 'growing', perSec };
   return { trend: 'shrinking', perSec, drainSec: newest.lag / -perSec };
 }

@@ -68,6 +68,15 @@ describe('nextKafkaView', () => {
     expect(events).toContain(`${GROUP}: degradation NORMAL → SOFT (lag 100,000 ≥ 100,000)`);
   });
 
+  it('a consumer keeping up with 130 msg/s, trailing by a jittery few hundred, is steady', () => {
+    const lags = [150, 450, 140, 300, 160, 420, 150, 310, 170, 456];
+    const samples = lags.map((lag, i) => sample(T0 + i * 1000, 10_000 + i * 130, lag));
+    expect(run(samples).view.groups[0]!.trend.trend).toBe('steady');
+    // The same jitter without traffic is a trend: nothing excuses it.
+    const idle = lags.map((lag, i) => sample(T0 + i * 1000, 10_000, lag));
+    expect(run(idle).view.groups[0]!.trend.trend).not.toBe('steady');
+  });
+
   it('a group without committed offsets is listed as such, with no level', () => {
     const { view } = run([sample(T0, 100)]);
     expect(view.groups[0]!.rows).toEqual([{ groupId: GROUP, uncommitted: 0, partitions: 0 }]);
