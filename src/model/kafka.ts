@@ -114,24 +114,39 @@ export const TREND_WINDOW_MS = 15_000;
  * by the slope's sign. `floor` (default 10 messages) lets the caller ignore the jitter a healthy
  * consumer shows, which commits every second or so and is always that far behind.
  */
+/** The recent part of the window that can overrule it when the lag turns. */
+const RECENT_MS = 5_000;
+
+/** Least-squares slope per second; time is taken from the first sample, so numbers stay small. */
+function slope(samples: { at: number; lag: number }[]): number {
+  const xs = samples.map((s) => (s.at - samples[0]!.at) / 1000);
+  const ys = samples.map((s) => s.lag);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : 0;
+}
+
 export function lagTrend(history: { at: number; lag: number }[], floor = 10): LagTrend {
   if (history.length === 0) return { trend: 'unknown' };
   const newest = history[history.length - 1];
   const win = history.filter((s) => s.at >= newest.at - TREND_WINDOW_MS);
   if (win.length < 3 || newest.at - win[0].at < 2000) return { trend: 'unknown' };
 
-  // Least squares on seconds since the first sample: small numbers, no epoch-ms precision loss.
-  const xs = win.map((s) => (s.at - win[0].at) / 1000);
-  const ys = win.map((s) => s.lag);
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
+  let perSec = slope(win);
+  // A lag that turns (the consumer restarted) shows in the last few seconds long before it moves
+  // a 15 s fit: when the recent slope points the other way, and clearly, it wins.
+  const recent = win.filter((s) => s.at >= newest.at - RECENT_MS);
+  if (recent.length >= 3 && newest.at - recent[0].at >= 2000) {
+    const r = slope(recent);
+    const bar = Math.max(floor, 0.02 * newest.lag);
+    if (Math.sign(r) !== Math.sign(perSec) && Math.abs(r) * (TREND_WINDOW_MS / 1000) >= bar) perSec = r;
   }
-  const perSec = sxy / sxx; // sxx > 0: the span is at least 2 s
 
   // "Over the window" is the full TREND_WINDOW_MS, so the bar does not depend on how much
   // history happens to be there.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaUnreachableView, LIVE_ZERO_AMBER_MS, nextKafkaView, RATE_HISTORY, type KafkaView } from '../../src/model/kafka-view.js';
-import type { KafkaSample } from '../../src/model/kafka.js';
+import { lagTrend, type KafkaSample } from '../../src/model/kafka.js';
 import { combineVerdicts, kafkaVerdict, type KafkaFacts } from '../../src/model/verdict.js';
 import { vectorValues } from '../../src/sources/prometheus.js';
 import { formatDuration, formatInt, formatRate, sparkline } from '../../src/model/format.js';
@@ -105,6 +105,24 @@ describe('nextKafkaView', () => {
   it('a recreated topic (offsets going back) gives an unknown rate, never 0', () => {
     const { view } = run([sample(T0, 5000, 0), sample(T0 + 1000, 10, 0)]);
     expect(view.topics[0]!.rate).toBeUndefined();
+  });
+});
+
+describe('lag trend when the lag turns', () => {
+  it('a consumer restarted after 10 s of growth shows as draining within a few seconds', () => {
+    // 0 → 2,000 over 10 s (200/s), then 2,000 → 1,000 over the next 4 s (250/s down).
+    const history = [
+      ...Array.from({ length: 11 }, (_, i) => ({ at: T0 + i * 1000, lag: i * 200 })),
+      ...[1, 2, 3, 4].map((i) => ({ at: T0 + (10 + i) * 1000, lag: 2000 - i * 250 })),
+    ];
+    const t = lagTrend(history);
+    expect(t.trend).toBe('shrinking');
+    // The last 5 s (peak included) fit −185.7/s: 1,000 left drains in about 5.4 s. The whole
+    // 15 s window alone would still say "growing".
+    expect(t.perSec).toBeCloseTo(-1300 / 7, 5);
+    expect(t.drainSec).toBeCloseTo(1000 / (1300 / 7), 5);
+    // One sample into the turn is not yet enough to overrule the window.
+    expect(lagTrend(history.slice(0, 12)).trend).toBe('growing');
   });
 });
 

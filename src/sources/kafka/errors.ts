@@ -41,6 +41,7 @@ export function describeKafkaError(brokers: string, error: unknown): string {
   const name = e.name ?? '';
   const message = firstLine(e.message ?? String(error));
   if (name === 'DeadlineError' || name === 'AbortError') return `${where}: no answer in time`;
+  if (name === 'KafkaJSConnectionClosedError' || /^closed connection/i.test(message)) return `${where}: connection closed — the broker may be restarting`;
   if (/timed? ?out|timeout/i.test(message)) return `${where}: no answer in time (${message})`;
   if (name === 'KafkaJSSASLAuthenticationError') return `Kafka at ${brokers} refused the login: ${message} — check kafka.sasl`;
   if (/SSL|TLS|certificate|EPROTO/i.test(message)) return `${where}: TLS failed (${message}) — check kafka.ssl`;

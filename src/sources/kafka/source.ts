@@ -98,6 +98,9 @@ export class KafkaSource implements Source<KafkaSample> {
     const admin = this.kafka.admin({ retry: { retries: 0 } });
     this.admin = admin;
     this.listGroupsSupported = true;
+    // drop() forgot the listed groups: list them again on this client's first sample, not up to
+    // LIST_GROUPS_EVERY samples later (until then those groups would vanish from the panel).
+    this.samples = 0;
     await admin.connect();
     return admin;
   }
@@ -115,6 +118,9 @@ export class KafkaSource implements Source<KafkaSample> {
           .sort((a, b) => a.partition - b.partition),
       })),
     );
+    // The rate is the change of end offsets over time: time them when they were read, not after
+    // the group offsets (and the occasional ListGroups) that follow.
+    const at = Date.now();
 
     if (this.listGroupsSupported && this.samples % LIST_GROUPS_EVERY === 0) {
       try {
@@ -146,7 +152,7 @@ export class KafkaSource implements Source<KafkaSample> {
     );
 
     return {
-      at: Date.now(),
+      at,
       brokers: cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
       controller: cluster.controller ?? undefined,
       topics,
