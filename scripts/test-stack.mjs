@@ -66,7 +66,7 @@ export function containerName(project, service) {
 }
 
 /** The k2mc config (YAML) describing the stack. */
-export function configYaml({ project = DEFAULT_PROJECT, portBase = DEFAULT_PORT_BASE } = {}) {
+export function configYaml({ project = DEFAULT_PROJECT, portBase = DEFAULT_PORT_BASE, kafkaBrokers } = {}) {
   const lines = [
     `# k2mc config for the test stack of scripts/test-stack.mjs (project ${project}, port base ${portBase}).`,
     `# Regenerate: node scripts/test-stack.mjs config${project !== DEFAULT_PROJECT ? ` --project ${project}` : ''}${portBase !== DEFAULT_PORT_BASE ? ` --port-base ${portBase}` : ''}`,
@@ -87,6 +87,9 @@ export function configYaml({ project = DEFAULT_PROJECT, portBase = DEFAULT_PORT_
     if (ports) lines.push(`    ports: [${ports.join(', ')}]`);
     if (svc.mayRunOnHost) lines.push(`    mayRunOnHost: true`);
     if (svc.healthcheck === false) lines.push(`    healthcheck: false`);
+  }
+  if (kafkaBrokers) {
+    lines.push('kafka:', `  brokers: [${kafkaBrokers}]`, '  prometheus: false');
   }
   return lines.join('\n') + '\n';
 }
@@ -373,6 +376,7 @@ function parseArgs(argv) {
     else if (a === '--port-base') opts.portBase = int(value());
     else if (a === '--no-wait') opts.wait = false;
     else if (a === '--health-interval') opts.healthInterval = value();
+    else if (a === '--kafka-brokers') opts.kafkaBrokers = value();
     else throw new Error(`unknown option ${a}`);
   }
   return { cmd, opts };
@@ -380,7 +384,7 @@ function parseArgs(argv) {
 
 const USAGE = `usage: node scripts/test-stack.mjs up [--project NAME] [--count N] [--port-base P] [--health-interval 2s] [--no-wait]
        node scripts/test-stack.mjs down [--project NAME]
-       node scripts/test-stack.mjs config [--project NAME] [--port-base P]
+       node scripts/test-stack.mjs config [--project NAME] [--port-base P] [--kafka-brokers HOST:PORT]
        node scripts/test-stack.mjs ports [--port-base P]`;
 
 async function main() {

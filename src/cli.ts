@@ -20,6 +20,7 @@ export interface GlobalOptions {
   refresh?: number;
   readOnly?: boolean;
   kafkaBrokers?: string;
+  plans?: string;
 }
 
 export function parseRefresh(value: string): number {
@@ -53,11 +54,17 @@ export function resolveConfig(opts: GlobalOptions): Config {
   return loadConfig({
     configPath: opts.config,
     composePath: opts.compose,
-    flags: { project: opts.project, dockerHost: opts.dockerHost, refreshMs: opts.refresh, readOnly: opts.readOnly, kafkaBrokers: opts.kafkaBrokers },
+    flags: { project: opts.project, dockerHost: opts.dockerHost, refreshMs: opts.refresh, readOnly: opts.readOnly, kafkaBrokers: opts.kafkaBrokers, plans: opts.plans },
   });
 }
 
-export function buildProgram(run: { dashboard(opts: GlobalOptions): Promise<number> }): Command {
+export interface Runners {
+  dashboard(opts: GlobalOptions): Promise<number>;
+  check(opts: GlobalOptions & { json?: boolean }): Promise<number>;
+  plan(path: string | undefined, opts: GlobalOptions & { json?: boolean }): Promise<number>;
+}
+
+export function buildProgram(run: Runners): Command {
   const program = new Command('k2mc')
     .description('Mission control for the live demo of the K2 market-data platform')
     .version(VERSION, '-V, --version', 'print the version')
@@ -68,7 +75,8 @@ export function buildProgram(run: { dashboard(opts: GlobalOptions): Promise<numb
     .addOption(new Option('--docker-host <url>', 'Docker engine URL (default: $DOCKER_HOST or unix:///var/run/docker.sock)').argParser(parseDockerHost))
     .addOption(new Option('--refresh <ms>', 'refresh period in milliseconds (default: 1000)').argParser(parseRefresh))
     .addOption(new Option('--kafka-brokers <list>', 'Kafka brokers host:port,... (default: $K2MC_KAFKA_BROKERS or localhost:9092)').argParser(parseKafkaBrokers))
-    .addOption(new Option('--read-only', 'never act on containers'))
+    .addOption(new Option('--read-only', 'never act on containers (nor edit plans)'))
+    .addOption(new Option('--plans <dir>', 'plans directory (default: ./plans, else the one k2mc ships)'))
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride()
@@ -79,22 +87,66 @@ export function buildProgram(run: { dashboard(opts: GlobalOptions): Promise<numb
     .action(async (opts: GlobalOptions) => {
       process.exitCode = await run.dashboard(opts);
     });
+  const output = {
+    writeErr: (text: string) => process.stderr.write(text),
+    outputError: (text: string, write: (t: string) => void) => write(text.split('\n')[0]!.replace(/^error: /, 'k2mc: ') + ' (see k2mc --help)\n'),
+  };
+  program
+    .command('check')
+    .description('pre-demo check without a screen: PASS / WARN / FAIL per item, then GO or NO-GO (exit 0 GO, 1 NO-GO, 2 usage)')
+    .option('--json', 'print the report as JSON')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      process.exitCode = await run.check({ ...(cmd.optsWithGlobals() as GlobalOptions), json: opts.json });
+    });
+  program
+    .command('plan')
+    .argument('[path]', 'a plan document, or a plans directory')
+    .description("print a plan's steps, computed and claimed scores and discrepancies")
+    .option('--json', 'print the plan as JSON (shape documented in the README)')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (path: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+      process.exitCode = await run.plan(path, { ...(cmd.optsWithGlobals() as GlobalOptions), json: opts.json });
+    });
   return program;
+}
+
+/** The config, or undefined after printing why not (the caller exits with code 2). */
+function configOrExplain(opts: GlobalOptions): Config | undefined {
+  try {
+    return resolveConfig(opts);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`k2mc: ${e.message}\n`);
+      return undefined;
+    }
+    throw e;
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram({
+    async check(opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      const { runCheck, formatCheck } = await import('./app/check.js');
+      const report = await runCheck(config);
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatCheck(report, Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env)));
+      return report.go ? 0 : 1;
+    },
+    async plan(path, opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      const { planCommand } = await import('./app/plan-command.js');
+      return planCommand(path, config, Boolean(opts.json));
+    },
     async dashboard(opts) {
-      let config: Config;
-      try {
-        config = resolveConfig(opts);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          process.stderr.write(`k2mc: ${e.message}\n`);
-          return EXIT_USAGE;
-        }
-        throw e;
-      }
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         process.stderr.write('k2mc: the dashboard needs an interactive terminal (stdin and stdout must be a TTY).\n');
         return EXIT_USAGE;

@@ -16,6 +16,9 @@ import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../m
 import { LogFile } from './log-file.js';
 import { stateDir } from './paths.js';
 import { join } from 'node:path';
+import { PlanWatcher } from '../sources/plans/watch.js';
+import { resolvePlansDir } from '../sources/plans/location.js';
+import { togglePlanStep, PlanConflictError } from '../sources/plans/edit.js';
 
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
@@ -31,6 +34,7 @@ export interface LiveRuntime {
   scheduler: Scheduler;
   docker: DockerSource;
   kafka: KafkaSource;
+  plans: PlanWatcher;
   stop(): void;
 }
 
@@ -123,14 +127,45 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     );
   });
 
+  // The plan follows its file on disk; Space in the checklist asks for a step to be toggled.
+  const plans = new PlanWatcher(resolvePlansDir({ configDir: config.plans.dir, configFrom: config.plans.dirFrom }), config.plans.file, (plan) =>
+    store.getState().applyPlan(plan),
+  );
+  const unsubscribePlan = store.subscribe((state, prev) => {
+    const ask = state.planToggle;
+    if (!ask || ask === prev.planToggle) return;
+    const plan = state.plan;
+    const done = () => {
+      store.getState().stepToggleDone();
+      plans.reload();
+    };
+    if (!plan?.path || plan.text === undefined) return done();
+    const today = new Date().toISOString().slice(0, 10);
+    togglePlanStep(plan.path, plan.text, ask.step, today).then(
+      ({ doc }) => {
+        const step = doc.steps.find((x) => x.number === ask.step);
+        store.getState().log('ok', `plan: step ${ask.step} marked ${step?.status === 'complete' || step?.status === 'validated' ? 'done' : 'not done'} in ${plan.path}`);
+        done();
+      },
+      (e: Error) => {
+        store.getState().log(e instanceof PlanConflictError ? 'warn' : 'error', `plan: ${e.message}`);
+        done();
+      },
+    );
+  });
+
   if (opts.autoStart !== false) scheduler.start();
+  plans.start();
   return {
     store,
     scheduler,
     docker,
     kafka,
+    plans,
     stop() {
       unsubscribe();
+      unsubscribePlan();
+      plans.close();
       scheduler.stop();
     },
   };

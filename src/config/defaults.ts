@@ -68,6 +68,7 @@ export const DEFAULT_CONFIG: Config = {
   readOnly: false,
   services: DEFAULT_SERVICES,
   kafka: DEFAULT_KAFKA,
+  plans: {},
   source: 'built-in defaults',
 };
 

@@ -3,6 +3,7 @@
 // The file format is documented at the top of schema.ts.
 
 import type { z } from 'zod';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG, DEFAULT_KAFKA, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
 import type { Config, KafkaSpec, ProbeSpec, ServiceSpec } from './types.js';
 import { readComposeFile } from './compose.js';
@@ -36,7 +37,7 @@ export interface LoadOptions {
   /** --compose FILE */
   composePath?: string;
   /** CLI flags; undefined means "not given". */
-  flags?: { project?: string; dockerHost?: string; refreshMs?: number; readOnly?: boolean; kafkaBrokers?: string };
+  flags?: { project?: string; dockerHost?: string; refreshMs?: number; readOnly?: boolean; kafkaBrokers?: string; plans?: string };
   /** Default process.env; DOCKER_HOST is used when no flag/config gives a host, K2MC_KAFKA_BROKERS when no flag does. */
   env?: NodeJS.ProcessEnv;
 }
@@ -229,6 +230,15 @@ function kafkaSpec(file: KafkaEntry | undefined, flag: string | undefined, env: 
   };
 }
 
+/** A plans directory given in a config file is relative to that file. */
+function plansSpec(entry: ConfigFile['plans'], flag: string | undefined, configPath: string | undefined): Config['plans'] {
+  const fromFile = typeof entry === 'string' ? { dir: entry } : (entry ?? {});
+  const base = configPath ? dirname(resolve(configPath)) : process.cwd();
+  if (flag) return { dir: resolve(flag), dirFrom: '--plans', file: fromFile.file };
+  if (fromFile.dir) return { dir: resolve(base, fromFile.dir), dirFrom: `plans in ${configPath}`, file: fromFile.file };
+  return { file: fromFile.file };
+}
+
 // ---------------------------------------------------------------------------------------------
 // loadConfig
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +293,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     readOnly: flags.readOnly ?? file.readOnly ?? DEFAULT_CONFIG.readOnly,
     services,
     kafka: kafkaSpec(file.kafka, flags.kafkaBrokers, env, opts.configPath ?? 'the config'),
+    plans: plansSpec(file.plans, flags.plans, opts.configPath),
     source: sources.length > 0 ? sources.join(' + ') : DEFAULT_CONFIG.source,
   };
 }

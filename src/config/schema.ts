@@ -26,6 +26,7 @@
 //     groups:                    # consumer groups: a name, or {id, topics: [...]}
 //       - k2-iceberg-writer-crypto-v2
 //     prometheus: http://localhost:9090                    # or false for none
+//   plans: plans/                # the plans directory, or {dir: plans/, file: demo-readiness.md}
 //   services:                    # when given, replaces the built-in service list
 //     - name: kafka              # required, compose service name
 //       container: k2-kafka      # optional, default "<project>-<name>"
@@ -244,6 +245,23 @@ const KafkaSchema = z
   )
   .partial();
 
+const PLANS_DIR_EXPECTED = 'expected a directory path';
+const PlansSchema = z.union(
+  [
+    z.string({ error: PLANS_DIR_EXPECTED }).min(1, { error: PLANS_DIR_EXPECTED }),
+    z
+      .strictObject(
+        {
+          dir: z.string({ error: PLANS_DIR_EXPECTED }).min(1, { error: PLANS_DIR_EXPECTED }),
+          file: z.string({ error: 'expected a markdown file name' }).regex(/\.md$/i, { error: 'expected a markdown file name ending in .md' }),
+        },
+        { error: 'expected a mapping with "dir" and optionally "file"' },
+      )
+      .partial(),
+  ],
+  { error: 'expected a directory, or a mapping {dir: ..., file: ...}' },
+);
+
 /**
  * The top-level sections. A new section (kafka, scenarios, plans, recording, ...) is one more
  * entry here; unknown-key detection and "did you mean" pick it up automatically.
@@ -257,6 +275,7 @@ export const CONFIG_SECTIONS = {
   probeTimeout: ProbeTimeoutSchema,
   services: ServicesSchema,
   kafka: KafkaSchema,
+  plans: PlansSchema,
 };
 
 export const ConfigFileSchema = z

@@ -68,6 +68,8 @@ export interface Config {
   readOnly: boolean;
   services: ServiceSpec[];
   kafka: KafkaSpec;
+  /** Plans directory and file as given (--plans or the config); resolved at start (see sources/plans/location.ts). */
+  plans: { dir?: string; dirFrom?: string; file?: string };
   /** Where the config came from, for messages ("built-in defaults", a path). */
   source: string;
 }

@@ -5,6 +5,7 @@ import { kafkaUnreachableView, LIVE_ZERO_AMBER_MS, nextKafkaView, type KafkaView
 import { levelName } from '../model/degradation.js';
 import type { KafkaFacts } from '../model/verdict.js';
 import type { PrometheusSample } from '../sources/prometheus.js';
+import type { PlanState } from '../sources/plans/load.js';
 import type { SourceStatus } from '../sources/types.js';
 import type { ContainerDetails, ContainerStats, DockerSample, HostSample, LogEvent, ProbeResult, Severity } from '../model/types.js';
 import { buildRows, sameRows, type ServiceRow } from '../model/services.js';
@@ -19,7 +20,7 @@ export const EVENT_LOG_LIMIT = 500;
 export type PanelId = 'services' | 'kafka' | 'host' | 'events';
 export const PANELS: PanelId[] = ['services', 'kafka', 'host', 'events'];
 export type Mode = 'live' | 'replay' | 'simulated';
-export type Overlay = 'none' | 'help' | 'details';
+export type Overlay = 'none' | 'help' | 'details' | 'checklist';
 
 export interface DetailsState {
   containerId?: string;
@@ -51,6 +52,10 @@ export interface AppState {
   kafka: { status: SourceStatus; view?: KafkaView };
   /** The platform's own degradation figures; undefined when no Prometheus is configured. */
   prometheus?: PrometheusSample;
+  /** The demo-readiness plan as last read from disk. */
+  plan?: PlanState;
+  /** A step the presenter asked to mark done/undone; the runtime edits the file and clears it. */
+  planToggle?: { step: string; at: number };
   rows: ServiceRow[];
   events: LogEvent[];
   ui: {
@@ -60,6 +65,8 @@ export interface AppState {
     filtering: boolean;
     overlay: Overlay;
     details?: DetailsState;
+    /** Selected step of the checklist. */
+    step: number;
     columns: number;
     rows: number;
   };
@@ -78,6 +85,11 @@ export interface Actions {
   applyKafka(sample: KafkaSample, at: number): void;
   kafkaFailed(reason: string, at: number): void;
   applyPrometheus(sample: PrometheusSample): void;
+  applyPlan(plan: PlanState): void;
+  toggleChecklist(): void;
+  moveStep(delta: number): void;
+  requestStepToggle(): void;
+  stepToggleDone(): void;
   log(severity: Severity, text: string, at?: number): void;
   // UI
   resize(columns: number, rows: number): void;
@@ -108,7 +120,7 @@ export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()
     kafka: { status: { state: 'connecting' } },
     rows: buildRows(frame.services, undefined, {}, {}),
     events: [],
-    ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', columns: 160, rows: 45 },
+    ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', step: 0, columns: 160, rows: 45 },
     quitRequested: false,
   };
 }
@@ -207,6 +219,34 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
         }),
 
       applyPrometheus: (sample) => set({ prometheus: sample }),
+
+      applyPlan: (plan) =>
+        set((s) => {
+          const before = s.plan;
+          const extra: LogEvent[] = [];
+          const name = plan.path ? plan.path.split('/').pop() : undefined;
+          if (plan.error && plan.error !== before?.error) extra.push({ at: plan.at, severity: 'warn', text: `plan: ${plan.error}` });
+          else if (plan.score && before && plan.text !== before.text) {
+            extra.push({ at: plan.at, severity: 'info', text: `plan ${name} changed on disk: ${plan.score.stepsDone}/${plan.score.stepsTotal} steps, ${plan.score.computedScore}/${plan.score.maxScore}` });
+          }
+          const steps = plan.doc?.steps.length ?? 0;
+          return { plan, ui: { ...s.ui, step: Math.min(s.ui.step, Math.max(0, steps - 1)) }, events: appendEvents(s.events, extra) };
+        }),
+
+      toggleChecklist: () => set((s) => ({ ui: { ...s.ui, overlay: s.ui.overlay === 'checklist' ? 'none' : 'checklist' } })),
+      moveStep: (delta) =>
+        set((s) => {
+          const n = s.plan?.doc?.steps.length ?? 0;
+          return { ui: { ...s.ui, step: n === 0 ? 0 : Math.max(0, Math.min(n - 1, s.ui.step + delta)) } };
+        }),
+      requestStepToggle: () =>
+        set((s) => {
+          const step = s.plan?.doc?.steps[s.ui.step];
+          if (!step) return {};
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: `read-only: step ${step.number} not changed (started with --read-only)` }]) };
+          return { planToggle: { step: step.number, at: Date.now() } };
+        }),
+      stepToggleDone: () => set({ planToggle: undefined }),
 
       log: (severity, text, at = Date.now()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
 

@@ -10,6 +10,7 @@ import { KafkaPanel, kafkaPanelWants } from './KafkaPanel.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { DetailsView } from './DetailsView.js';
+import { ChecklistView } from './ChecklistView.js';
 
 export function App() {
   const columns = useAppStore((s) => s.ui.columns);
@@ -32,6 +33,8 @@ export function App() {
       <HelpOverlay width={width} height={layout.height - 2} />
     ) : overlay === 'details' ? (
       <DetailsView width={width} height={layout.height - 2} />
+    ) : overlay === 'checklist' ? (
+      <ChecklistView width={width} height={layout.height - 2} />
     ) : (
       <>
         {wide ? (
@@ -82,7 +85,15 @@ function useKeys() {
       else if (filter) s.endFilter(false);
       return;
     }
+    if (overlay === 'checklist') {
+      if (input === 'c') s.toggleChecklist();
+      else if (key.upArrow || input === 'k') s.moveStep(-1);
+      else if (key.downArrow || input === 'j') s.moveStep(1);
+      else if (input === ' ') s.requestStepToggle();
+      return;
+    }
     if (overlay !== 'none') return;
+    if (input === 'c') return s.toggleChecklist();
     if (key.tab) return key.shift ? s.focusPrev() : s.focusNext();
     if (input === '/') return s.startFilter();
     if (panel !== 'services') return;

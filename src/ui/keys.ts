@@ -17,6 +17,8 @@ export const KEYS: KeyHelp[] = [
   { key: 'Enter', action: 'details of the selected service: image, ports, labels, health log, last 20 log lines', hint: ['Enter', 'details'] },
   { key: 'Esc', action: 'back: close details, help or the filter', hint: ['Esc', 'back'] },
   { key: '/', action: 'filter services by name, service or state; Enter keeps it, Esc clears it', hint: ['/', 'filter'] },
+  { key: 'c', action: 'checklist: plan steps, computed vs claimed score, discrepancies, readiness lights', hint: ['c', 'checklist'] },
+  { key: 'Space', action: 'in the checklist: mark the selected step done / undone in the plan file' },
 ];
 
 export const FOOTER_KEYS: [string, string][] = KEYS.flatMap((k) => (k.hint ? [k.hint] : []));

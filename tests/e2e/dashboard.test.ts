@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,24 +8,40 @@ import { docker, requireEngine } from '../integration/docker-helpers.js';
 // @ts-expect-error plain ESM script without types
 import { configYaml, downStack, upStack } from '../../scripts/test-stack.mjs';
 
-// The built k2mc binary in a real terminal against the real engine and a K2-like stack of twelve
-// containers: what a presenter sees, and what a key press does.
+// The built k2mc binary in a real terminal against the real engine, a K2-like stack of twelve
+// containers and the test environment's Kafka-protocol broker with trades flowing: what a
+// presenter sees, what a key press does, and what `k2mc check` says.
 
 const project = 'k2e2e';
 const portBase = 18400;
 const bin = resolve('bin/k2mc.js');
 const tmux = new Tmux('k2mc-e2e');
 let configPath: string;
+let broker: string;
+let producer: { send(r: unknown): Promise<unknown>; disconnect(): Promise<void> } | undefined;
+let feed: NodeJS.Timeout | undefined;
+const LIVE = 'market.crypto.trades.binance';
 
 beforeAll(async () => {
   await requireEngine();
+  broker = readFileSync(resolve('.test-env/broker'), 'utf8').trim();
   await upStack({ project, portBase });
   const dir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-'));
   configPath = join(dir, 'k2mc.yaml');
-  writeFileSync(configPath, configYaml({ project, portBase }));
+  writeFileSync(configPath, configYaml({ project, portBase, kafkaBrokers: broker }));
+  // Trades keep arriving on the live topic (1,000 first, then 20 a second), as on stage.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
+  const p = new Kafka({ clientId: 'k2mc-e2e', brokers: [broker], logLevel: logLevel.NOTHING }).producer();
+  await p.connect();
+  await p.send({ topic: LIVE, messages: Array.from({ length: 1000 }, (_, i) => ({ value: String(i) })) });
+  producer = p;
+  feed = setInterval(() => void p.send({ topic: LIVE, messages: Array.from({ length: 4 }, (_, i) => ({ value: String(i) })) }).catch(() => undefined), 200);
 }, 120_000);
 
 afterAll(async () => {
+  clearInterval(feed);
+  await producer?.disconnect().catch(() => undefined);
   tmux.kill();
   await docker.getContainer(`${project}-kafka`).unpause().catch(() => undefined);
   await downStack({ project });
@@ -37,6 +54,7 @@ describe('k2mc in a real terminal', () => {
     expect(s).toContain('LIVE');
     expect(s).toMatch(/● k2e2e-kafka\s+running\s+healthy/);
     expect(s).toMatch(/k2e2e-api\s+running.*200 \S+ healthy/);
+    await tmux.waitFor((x) => new RegExp(`${LIVE.replace(/\./g, '\\.')}\\s+\\d`).test(x), 'the live topic with a rate');
     expect(s).toContain('Docker connected at unix:///var/run/docker.sock');
     expect(s.split('\n').filter((l) => l.includes('MISSION CONTROL'))).toHaveLength(1);
 
@@ -76,6 +94,35 @@ describe('k2mc in a real terminal', () => {
 
     tmux.keys('q');
     s = await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit');
+  }, 90_000);
+
+  it('k2mc check: GO on the healthy stack, NO-GO naming a paused essential container', async () => {
+    const check = () =>
+      new Promise<{ code: number; out: string }>((done) => {
+        execFile('node', [bin, 'check', '--config', configPath], { timeout: 30_000 }, (err, stdout) =>
+          done({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, out: stdout }),
+        );
+      });
+    let r = await check();
+    expect(r.out).toMatch(/^PASS\s+kafka\s+market\.crypto\.trades\.binance: [\d.]+ msg\/s/m);
+    expect(r.out).toMatch(/^PASS\s+readiness\s+Stream ingesting/m);
+    expect(r.out).toMatch(/^GO — no failures/m);
+    expect(r.code).toBe(0);
+    await docker.getContainer(`${project}-minio`).pause();
+    try {
+      r = await check();
+      expect(r.out).toMatch(/^FAIL\s+service\s+k2e2e-minio paused/m);
+      expect(r.out).toMatch(/^NO-GO — \d+ failures?: k2e2e-minio paused/m);
+      expect(r.code).toBe(1);
+    } finally {
+      await docker.getContainer(`${project}-minio`).unpause().catch(() => undefined);
+    }
+    // JSON for scripts: the same verdict.
+    const json = await new Promise<string>((done) => execFile('node', [bin, 'check', '--json', '--config', configPath], (_e, out) => done(out)));
+    const report = JSON.parse(json) as { go: boolean; lines: { result: string }[]; plan: { steps: unknown[] } | null };
+    expect(report.go).toBe(true);
+    expect(report.lines.length).toBeGreaterThan(10);
+    expect(report.plan?.steps.length).toBeGreaterThan(0);
   }, 90_000);
 
   it('rejects a bad flag with one line and exit code 2', async () => {

@@ -6,6 +6,8 @@ import { StoreProvider } from '../../src/ui/store-context.js';
 import { createAppStore, type Store } from '../../src/store/store.js';
 import { container, spec } from './helpers.js';
 import { DEFAULT_KAFKA } from '../../src/config/defaults.js';
+import { loadPlan } from '../../src/sources/plans/load.js';
+import { resolve } from 'node:path';
 
 const services = [spec('kafka'), spec('minio'), spec('kafka-ui', false), spec('api', true, { mayRunOnHost: true, probe: { url: 'http://127.0.0.1:1/health', timeoutMs: 100 } })];
 const T0 = new Date(2026, 0, 14, 14, 2, 11).getTime();
@@ -169,6 +171,61 @@ describe('dashboard frames', () => {
     healthy(store);
     const { lastFrame } = mount(store);
     expect(lastFrame()).toBe('terminal too small (40×10): need 60×16 · q quits');
+  });
+});
+
+describe('checklist', () => {
+  const plan = () => loadPlan({ dir: resolve('plans'), from: 'test' }, 'demo-readiness.md', T0);
+
+  it('c shows the steps, computed and claimed score, discrepancies and live lights; Space asks to toggle the selected step', async () => {
+    const store = storeWith();
+    healthy(store);
+    kafkaFlowing(store);
+    store.getState().applyPlan(plan());
+    const { stdin, lastFrame } = mount(store);
+    stdin.write('c');
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toContain('Checklist · ');
+    expect(f).toMatch(/3\/8 steps done · computed 45\/100 \(Below target\) · claims 45\/100/);
+    expect(f).toMatch(/▸ 01\s+Stack Up and Healthy\s+✓ complete\s+15\s+100% 2026-11-29/);
+    expect(f).toMatch(/04\s+Failure Scenarios Rehearsed\s+◐ in progress/);
+    expect(f).toMatch(/● Stream ingesting\s+130 msg\/s on market\.crypto\.trades\.binance/);
+    expect(f).toMatch(/● Topic has 1,000\+ messages\s+10,130 messages/);
+    expect(f).toMatch(/✕ Prometheus healthy\s+no Prometheus service in the config|▲ Prometheus healthy/);
+    expect(f).toContain('manual: ');
+    stdin.write('\u001B[B');
+    stdin.write('\u001B[B');
+    stdin.write('\u001B[B');
+    await tick();
+    stdin.write(' ');
+    await tick();
+    expect(store.getState().planToggle?.step).toBe('04');
+    stdin.write('c');
+    await tick();
+    expect(store.getState().ui.overlay).toBe('none');
+  });
+
+  it('read-only: Space changes nothing and says why', async () => {
+    const store = createAppStore({ platform: 'K2', project: 'k2', dockerUrl: 'x', readOnly: true, refreshMs: 1000, services, kafka: DEFAULT_KAFKA }, 'live', T0);
+    store.getState().applyPlan(plan());
+    const { stdin, lastFrame } = mount(store);
+    stdin.write('c');
+    await tick();
+    expect(lastFrame()).toContain('read-only: no edits');
+    stdin.write(' ');
+    await tick();
+    expect(store.getState().planToggle).toBeUndefined();
+    expect(store.getState().events.at(-1)?.text).toBe('read-only: step 01 not changed (started with --read-only)');
+  });
+
+  it('a plan that cannot be read is named with the reason', async () => {
+    const store = storeWith();
+    store.getState().applyPlan(loadPlan({ dir: resolve('tests/fixtures/plans'), from: 'test' }, 'no-table.md', T0));
+    const { stdin, lastFrame } = mount(store);
+    stdin.write('c');
+    await tick();
+    expect(lastFrame()).toMatch(/no-table\.md: no step table found/);
   });
 });
 
