@@ -280,6 +280,7 @@ describe('Kafka against a real broker', () => {
       refreshMs: 500,
       readOnly: true,
       source: 'test',
+      plans: { dir: mkdtempSync(join(tmpdir(), 'k2mc-noplans-')) },
       services: [],
       kafka: { ...kafkaSpec(relay.address, names, [{ id: 'k2mc-it-live', topics: [] }], names[0]) },
     };

@@ -42,6 +42,7 @@ const config = (port: number): Config => ({
   refreshMs: 500,
   readOnly: true,
   source: 'test',
+  plans: {},
   // No broker on this port: the Kafka panel says so, the rest carries on.
   kafka: { ...DEFAULT_KAFKA, brokers: ['127.0.0.1:1'], prometheusUrl: undefined },
   services: [
