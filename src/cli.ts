@@ -62,6 +62,9 @@ export interface Runners {
   dashboard(opts: GlobalOptions): Promise<number>;
   check(opts: GlobalOptions & { json?: boolean }): Promise<number>;
   plan(path: string | undefined, opts: GlobalOptions & { json?: boolean }): Promise<number>;
+  scenarios(opts: GlobalOptions): Promise<number>;
+  scenarioRun(name: string, opts: GlobalOptions): Promise<number>;
+  scenarioRestore(name: string | undefined, opts: GlobalOptions & { all?: boolean }): Promise<number>;
 }
 
 export function buildProgram(run: Runners): Command {
@@ -112,6 +115,37 @@ export function buildProgram(run: Runners): Command {
     .action(async (path: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       process.exitCode = await run.plan(path, { ...(cmd.optsWithGlobals() as GlobalOptions), json: opts.json });
     });
+  program
+    .command('scenarios')
+    .description('list the failure scenarios (key, name, what the audience sees, steps)')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (_opts: unknown, cmd: Command) => {
+      process.exitCode = await run.scenarios(cmd.optsWithGlobals() as GlobalOptions);
+    });
+  const scenario = program.command('scenario').description('fire or restore a failure scenario without the dashboard').exitOverride().configureOutput(output);
+  scenario
+    .command('run')
+    .argument('<name>', 'scenario name (see k2mc scenarios)')
+    .description('fire a scenario (real faults through the Docker API); recorded in the fault journal')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      process.exitCode = await run.scenarioRun(name, cmd.optsWithGlobals() as GlobalOptions);
+    });
+  scenario
+    .command('restore')
+    .argument('[name]', 'the scenario to restore')
+    .option('--all', 'restore every active fault')
+    .description('put back every container a scenario touched, as it was before')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (name: string | undefined, opts: { all?: boolean }, cmd: Command) => {
+      process.exitCode = await run.scenarioRestore(name, { ...(cmd.optsWithGlobals() as GlobalOptions), all: opts.all });
+    });
   return program;
 }
 
@@ -143,6 +177,21 @@ export async function main(argv: string[]): Promise<number> {
       if (!config) return EXIT_USAGE;
       const { planCommand } = await import('./app/plan-command.js');
       return planCommand(path, config, Boolean(opts.json));
+    },
+    async scenarios(opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      return (await import('./app/scenario-command.js')).listScenarios(config);
+    },
+    async scenarioRun(name, opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      return (await import('./app/scenario-command.js')).runScenario(config, name);
+    },
+    async scenarioRestore(name, opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      return (await import('./app/scenario-command.js')).restoreScenarios(config, name, Boolean(opts.all));
     },
     async dashboard(opts) {
       const config = configOrExplain(opts);

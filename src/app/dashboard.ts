@@ -11,9 +11,17 @@ export function runDashboard(config: Config): Promise<number> {
   setImmediate(() => live.scheduler.start());
   return new Promise<number>((resolve) => {
     let done = false;
-    const finish = (code: number) => {
+    // Faults still active when k2mc ends are restored first (signals and crashes included),
+    // unless the presenter chose to leave them; what stays broken is printed with the docker
+    // commands that undo it.
+    const finish = async (code: number, restore = true) => {
       if (done) return;
       done = true;
+      let left = live.store.getState().faults.active;
+      if (left.length > 0 && restore && !live.store.getState().frame.readOnly) {
+        live.store.getState().log('warn', `restoring ${left.length} active fault${left.length === 1 ? '' : 's'} before exit…`);
+        left = await live.faults.restoreAll(10_000);
+      }
       unsubscribe();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -22,14 +30,18 @@ export function runDashboard(config: Config): Promise<number> {
       process.off('unhandledRejection', onCrash);
       live.stop();
       terminal.close();
+      if (left.length > 0) {
+        process.stderr.write(`k2mc: ${left.length} fault${left.length === 1 ? '' : 's'} still active (recorded in the fault journal; the next k2mc offers to restore). To restore by hand:\n`);
+        for (const cmd of live.faults.manualCommands(left)) process.stderr.write(`  ${cmd}\n`);
+      }
       resolve(code);
     };
-    const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGINT' ? 130 : 143);
+    const onSignal = (signal: NodeJS.Signals) => void finish(signal === 'SIGINT' ? 130 : 143);
     // The terminal went away (window closed, ssh dropped): nothing left to draw on.
-    terminal.onLost(() => finish(129));
+    terminal.onLost(() => void finish(129));
     // A bug must not leave the presenter's terminal in the alternate screen with a stack trace.
     const onCrash = (error: unknown) => {
-      finish(1);
+      void finish(1);
       process.stderr.write(`k2mc: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
       if (process.env.K2MC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     };
@@ -38,8 +50,9 @@ export function runDashboard(config: Config): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
+    // quitRequested comes after the quit prompt: Y restored first, n chose to leave the faults.
     const unsubscribe = live.store.subscribe((s) => {
-      if (s.quitRequested) finish(0);
+      if (s.quitRequested) void finish(0, false);
     });
   });
 }

@@ -19,6 +19,9 @@ import { join } from 'node:path';
 import { PlanWatcher } from '../sources/plans/watch.js';
 import { resolvePlansDir } from '../sources/plans/location.js';
 import { togglePlanStep, PlanConflictError } from '../sources/plans/edit.js';
+import { DockerActuator } from '../control/actuator.js';
+import { FaultJournal } from '../control/journal.js';
+import { FaultController } from '../control/faults.js';
 
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
@@ -35,6 +38,7 @@ export interface LiveRuntime {
   docker: DockerSource;
   kafka: KafkaSource;
   plans: PlanWatcher;
+  faults: FaultController;
   stop(): void;
 }
 
@@ -47,6 +51,7 @@ export function frameOf(config: Config, dockerUrl: string): Frame {
     refreshMs: config.refreshMs,
     services: config.services,
     kafka: config.kafka,
+    scenarios: config.scenarios ?? [],
   };
 }
 
@@ -54,6 +59,8 @@ export interface LiveOptions {
   autoStart?: boolean;
   /** Where kafkajs's own log lines go (default: kafkajs.log in the state directory). */
   kafkaLog?: LogFile;
+  /** The fault journal (default: faults-<project>.json in the state directory). */
+  journal?: FaultJournal;
 }
 
 export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
@@ -154,6 +161,18 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     );
   });
 
+  // Failure scenarios act through one actuator; the journal keeps the active faults on disk.
+  const actuator = new DockerActuator({ api: docker.api, project: config.project, services: config.services, readOnly: config.readOnly, scenarios: () => store.getState().frame.scenarios });
+  const journal = opts.journal ?? new FaultJournal(config.project);
+  const left = journal.load();
+  if (journal.problem) store.getState().log('warn', journal.problem);
+  if (left.length > 0) {
+    store.getState().setFaults(left);
+    const what = left.map((f) => `${f.scenario} (${f.touched.map((t) => t.name).join(', ')})`).join(', ');
+    store.getState().log('error', `${left.length} fault${left.length === 1 ? '' : 's'} left active by an earlier run of k2mc: ${what} — press R to restore`);
+  }
+  const faults = new FaultController(store, actuator, journal);
+
   if (opts.autoStart !== false) scheduler.start();
   plans.start();
   return {
@@ -162,7 +181,9 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     docker,
     kafka,
     plans,
+    faults,
     stop() {
+      faults.stop();
       unsubscribe();
       unsubscribePlan();
       plans.close();

@@ -1,4 +1,5 @@
 import type { Config, KafkaSpec, ServiceSpec } from './types.js';
+import { DEFAULT_SCENARIOS } from '../control/defaults.js';
 
 // The K2 phase-4 stack (see the architecture note): compose service, container, essential or not,
 // and the HTTP probe a presenter would check by hand.
@@ -69,6 +70,7 @@ export const DEFAULT_CONFIG: Config = {
   services: DEFAULT_SERVICES,
   kafka: DEFAULT_KAFKA,
   plans: {},
+  scenarios: DEFAULT_SCENARIOS,
   source: 'built-in defaults',
 };
 

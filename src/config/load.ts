@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG, DEFAULT_KAFKA, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
 import type { Config, KafkaSpec, ProbeSpec, ServiceSpec } from './types.js';
+import { DEFAULT_SCENARIOS, scenarioServices } from '../control/defaults.js';
+import type { Expectation, Scenario, Step } from '../control/types.js';
 import { readComposeFile } from './compose.js';
 import {
   ConfigError,
@@ -22,9 +24,12 @@ import {
   parseYamlText,
   readTextFile,
   type ConfigFile,
+  type ExpectEntry,
   type KafkaEntry,
   type ProbeEntry,
+  type ScenarioEntry,
   type ServiceEntry,
+  type StepEntry,
   type YamlSource,
 } from './schema.js';
 
@@ -51,20 +56,25 @@ const MAX_REPORTED = 20;
 
 /** Reads and validates a config file. Throws ConfigError. */
 export function readConfigFile(path: string): ConfigFile {
-  return parseConfigText(readTextFile(path, 'config file', CONFIG_HINT), path);
+  return parseConfigSource(readTextFile(path, 'config file', CONFIG_HINT), path).config;
 }
 
 /** Validates config file text; `fileName` is used in messages. Throws ConfigError. */
 export function parseConfigText(text: string, fileName: string): ConfigFile {
+  return parseConfigSource(text, fileName).config;
+}
+
+/** The validated file and its source (for the line numbers of the cross-checks). */
+function parseConfigSource(text: string, fileName: string): { config: ConfigFile; src: YamlSource } {
   const src = parseYamlText(text, fileName);
-  if (src.value === undefined) return {}; // empty file (or only comments): defaults
+  if (src.value === undefined) return { config: {}, src }; // empty file (or only comments): defaults
   if (!isPlainObject(src.value)) {
     throw new ConfigError(
       `${fileName}:${src.lineOf([])}: expected a mapping of settings at the top level, got ${describeValue(src.value)}`,
     );
   }
   const result = ConfigFileSchema.safeParse(withoutNulls(src.value));
-  if (result.success) return result.data;
+  if (result.success) return { config: result.data, src };
   throw new ConfigError(formatIssues(result.error.issues, src));
 }
 
@@ -130,7 +140,10 @@ function issueTexts(issue: z.core.$ZodIssue, src: YamlSource, prefix: PropertyKe
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[], src: YamlSource): string {
-  const all = issues.flatMap((i) => issueTexts(i, src, []));
+  return formatLocated(issues.flatMap((i) => issueTexts(i, src, [])), src);
+}
+
+function formatLocated(all: Located[], src: YamlSource): string {
   all.sort((a, b) => a.line - b.line);
   const lines = [...new Set(all.map((l) => `${src.file}:${l.line}: ${l.text}`))];
   if (lines.length > MAX_REPORTED) {
@@ -240,6 +253,92 @@ function plansSpec(entry: ConfigFile['plans'], flag: string | undefined, configP
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+function stepOf(e: StepEntry): Step {
+  const step: Step = { action: e.action, service: e.service };
+  if (e.timeout !== undefined) step.timeoutS = e.timeout;
+  if (e.signal !== undefined) step.signal = e.signal;
+  return step;
+}
+
+/** Default deadline of an expectation given without `within`. */
+export const DEFAULT_WITHIN_MS = { lagGrowing: 15_000, other: 10_000 } as const;
+
+function expectationOf(e: ExpectEntry): Expectation {
+  if (e.rateZero) {
+    return { kind: 'rate-zero', ...(e.topic !== undefined ? { topic: e.topic } : {}), withinMs: e.within ?? DEFAULT_WITHIN_MS.other };
+  }
+  if (e.lagGrowing) {
+    return { kind: 'lag-growing', ...(e.group !== undefined ? { group: e.group } : {}), withinMs: e.within ?? DEFAULT_WITHIN_MS.lagGrowing };
+  }
+  if (e.brokerUnreachable) return { kind: 'broker-unreachable', withinMs: e.within ?? DEFAULT_WITHIN_MS.other };
+  // The schema guarantees service and state here.
+  return { kind: 'service-state', service: e.service!, state: e.state!, withinMs: e.within ?? DEFAULT_WITHIN_MS.other };
+}
+
+function scenarioOf(e: ScenarioEntry): Scenario {
+  const s: Scenario = { name: e.name, key: e.key, description: e.description, steps: e.steps.map(stepOf) };
+  if (e.restore !== undefined) s.restore = e.restore.map(stepOf);
+  if (e.autoRestoreAfter !== undefined) s.autoRestoreAfterMs = e.autoRestoreAfter;
+  if (e.expect !== undefined) s.expect = expectationOf(e.expect);
+  return s;
+}
+
+function cloneScenario(s: Scenario): Scenario {
+  return structuredClone(s);
+}
+
+/**
+ * The scenarios in effect. The file's list is checked against the resolved services and Kafka
+ * settings (every problem reported with its line); without one, the built-in scenarios whose
+ * services all exist.
+ */
+function scenariosSpec(entries: ScenarioEntry[] | undefined, services: ServiceSpec[], kafka: KafkaSpec, src: YamlSource | undefined): Scenario[] {
+  const names = new Set(services.map((s) => s.name));
+  if (entries === undefined || src === undefined) {
+    return DEFAULT_SCENARIOS.filter((s) => scenarioServices(s).every((n) => names.has(n))).map(cloneScenario);
+  }
+  const known = services.map((s) => s.name);
+  const problems: Located[] = [];
+  const report = (path: PropertyKey[], text: string) => problems.push({ line: src.lineOf(path), text: `${formatPath(path)}: ${text}` });
+  const checkService = (service: string, path: PropertyKey[], what: string) => {
+    if (names.has(service)) return;
+    const guess = didYouMean(service, known);
+    const hint = guess ? ` (did you mean "${guess}"?)` : '';
+    const list = known.length > 0 ? `known services: ${known.join(', ')}` : 'no services are configured';
+    report(path, `${what}: unknown service "${service}"${hint}; ${list}`);
+  };
+  entries.forEach((sc, i) => {
+    const at = (...rest: PropertyKey[]) => ['scenarios', i, ...rest];
+    sc.steps.forEach((st, j) => checkService(st.service, at('steps', j, 'service'), `scenario "${sc.name}", step ${j + 1} (${st.action} ${st.service})`));
+    sc.restore?.forEach((st, j) =>
+      checkService(st.service, at('restore', j, 'service'), `scenario "${sc.name}", restore step ${j + 1} (${st.action} ${st.service})`),
+    );
+    const e = sc.expect;
+    if (e?.service !== undefined) checkService(e.service, at('expect', 'service'), `scenario "${sc.name}", expect`);
+    if (e?.rateZero) {
+      if (e.topic !== undefined && !kafka.topics.includes(e.topic)) {
+        report(at('expect', 'topic'), `scenario "${sc.name}": topic "${e.topic}" is not watched, so its rate is never measured; watched topics: ${kafka.topics.join(', ') || 'none'}`);
+      } else if (e.topic === undefined && kafka.liveTopic === undefined) {
+        report(at('expect', 'rateZero'), `scenario "${sc.name}": no topic to watch; give expect.topic or set kafka.liveTopic`);
+      }
+    }
+    if (e?.group !== undefined && !kafka.groups.some((g) => g.id === e.group)) {
+      const ids = kafka.groups.map((g) => g.id);
+      const guess = didYouMean(e.group, ids);
+      report(
+        at('expect', 'group'),
+        `scenario "${sc.name}": group "${e.group}" is not watched${guess ? ` (did you mean "${guess}"?)` : ''}; watched groups: ${ids.join(', ') || 'none'}`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(formatLocated(problems, src));
+  return entries.map(scenarioOf);
+}
+
+// ---------------------------------------------------------------------------------------------
 // loadConfig
 // ---------------------------------------------------------------------------------------------
 
@@ -255,7 +354,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     throw new ConfigError(`--read-only: expected true or false, got ${describeValue(flags.readOnly)}`);
   }
 
-  const file: ConfigFile = opts.configPath !== undefined ? readConfigFile(opts.configPath) : {};
+  const read = opts.configPath !== undefined ? parseConfigSource(readTextFile(opts.configPath, 'config file', CONFIG_HINT), opts.configPath) : undefined;
+  const file: ConfigFile = read?.config ?? {};
   const probeTimeoutMs = file.probeTimeout ?? DEFAULT_PROBE_TIMEOUT_MS;
   const compose = opts.composePath !== undefined ? readComposeFile(opts.composePath, probeTimeoutMs, env) : undefined;
 
@@ -284,6 +384,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 
   const envHost = env.DOCKER_HOST && env.DOCKER_HOST.trim() !== '' ? env.DOCKER_HOST.trim() : undefined;
   const sources = [opts.composePath, opts.configPath].filter((s): s is string => s !== undefined);
+  const kafka = kafkaSpec(file.kafka, flags.kafkaBrokers, env, opts.configPath ?? 'the config');
 
   return {
     platform: file.platform ?? DEFAULT_CONFIG.platform,
@@ -292,8 +393,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     refreshMs: flags.refreshMs ?? file.refresh ?? DEFAULT_CONFIG.refreshMs,
     readOnly: flags.readOnly ?? file.readOnly ?? DEFAULT_CONFIG.readOnly,
     services,
-    kafka: kafkaSpec(file.kafka, flags.kafkaBrokers, env, opts.configPath ?? 'the config'),
+    kafka,
     plans: plansSpec(file.plans, flags.plans, opts.configPath),
+    scenarios: scenariosSpec(file.scenarios, services, kafka, read?.src),
     source: sources.length > 0 ? sources.join(' + ') : DEFAULT_CONFIG.source,
   };
 }

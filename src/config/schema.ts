@@ -27,6 +27,24 @@
 //       - k2-iceberg-writer-crypto-v2
 //     prometheus: http://localhost:9090                    # or false for none
 //   plans: plans/                # the plans directory, or {dir: plans/, file: demo-readiness.md}
+//   scenarios:                   # failure scenarios; when given, replaces the built-in list
+//     - name: stream-outage      # required: lowercase letters, digits and "-"; unique
+//       key: "1"                 # required: one printable ASCII character, unique (1..9 may be unquoted)
+//       description: the trade rate falls to 0      # required: what the audience should see
+//       steps:                   # required, at least one, run in order
+//         - {action: pause, service: binance-stream}
+//           # action: pause | unpause | stop | start | kill | restart
+//           # stop / restart: timeout: 10 (seconds Docker waits before killing, 0..600)
+//           # kill: signal: SIGKILL (a name such as SIGTERM or TERM, or its number; default SIGKILL)
+//       restore:                 # optional; default: every touched container back to its earlier state
+//         - {action: unpause, service: binance-stream}
+//       autoRestoreAfter: 60s    # optional: restore on its own after 1500ms, 90s, 2m, 1h (1 s .. 24 h)
+//       expect: {rateZero: true, within: 10s}      # optional: what the panels should show
+//         # one of: {rateZero: true, topic: t}  (topic defaults to kafka.liveTopic)
+//         #         {lagGrowing: true, group: g} (group defaults to the first with committed offsets)
+//         #         {brokerUnreachable: true}
+//         #         {service: minio, state: paused}   (state: paused | exited | running | down)
+//         # within: a duration (default 15s for lagGrowing, 10s otherwise; 100ms .. 1h)
 //   services:                    # when given, replaces the built-in service list
 //     - name: kafka              # required, compose service name
 //       container: k2-kafka      # optional, default "<project>-<name>"
@@ -48,6 +66,15 @@
 //     when neither a flag nor the file gives docker.host. Kafka brokers: --kafka-brokers, else
 //     K2MC_KAFKA_BROKERS, else kafka.brokers, else localhost:9092.
 //   - A group given by name alone is shown on the topics it has committed offsets on.
+//   - Scenario keys may not be one of the dashboard's keys (q ? / c f r R j k and space). Every
+//     service a scenario names (steps, restore, expect.service) must be one of the resolved
+//     services (after --compose and `services`). `scenarios: []` means "no scenarios".
+//   - Without `scenarios` in the file, the built-in K2 scenarios are used, minus those naming a
+//     service the resolved list lacks (e.g. with --compose, or a `services` list of your own).
+//   - Durations are a number and a unit: ms, s, m (or min) or h, e.g. 1500ms, 1.5s, 90s, 2m. A
+//     bare number is refused (seconds or milliseconds?).
+//   - service state "down" means not running at all: exited, dead, missing (no container),
+//     created, removing, or restarting (exited and waiting for Docker to restart it).
 // ---------------------------------------------------------------------------------------------
 
 import { readFileSync } from 'node:fs';
@@ -262,6 +289,226 @@ const PlansSchema = z.union(
   { error: 'expected a directory, or a mapping {dir: ..., file: ...}' },
 );
 
+// ---------------------------------------------------------------------------------------------
+// scenarios
+// ---------------------------------------------------------------------------------------------
+
+/** Keys the dashboard itself uses: a scenario may not take them. */
+export const RESERVED_KEYS: readonly string[] = ['q', '?', '/', 'c', 'f', 'r', 'R', 'j', 'k', ' '];
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)$/;
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** "1500ms", "1.5s", "90s", "2m", "2min", "1h" → milliseconds; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION_RE.exec(text.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * DURATION_UNITS[m[2]]);
+}
+
+function durationText(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/** A duration with its unit, from min to max ms; the output is milliseconds. */
+function durationIn(minMs: number, maxMs: number) {
+  const error = `expected a duration from ${durationText(minMs)} to ${durationText(maxMs)}, such as 90s, 2m or 1500ms`;
+  return z.union([z.string(), z.number()], { error }).transform((v, ctx) => {
+    if (typeof v === 'number') {
+      ctx.addIssue({ code: 'custom', message: 'expected a duration with its unit, such as 60s or 1500ms (a bare number could be either)', input: v });
+      return z.NEVER;
+    }
+    const ms = parseDuration(v);
+    if (ms === undefined || ms < minMs || ms > maxMs) {
+      ctx.addIssue({ code: 'custom', message: error, input: v });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+export const LIMITS_SCENARIO = {
+  stopTimeoutS: { min: 0, max: 600 },
+  autoRestoreMs: { min: 1000, max: 24 * 3_600_000 },
+  withinMs: { min: 100, max: 3_600_000 },
+} as const;
+
+export const STEP_ACTIONS = ['pause', 'unpause', 'stop', 'start', 'kill', 'restart'] as const;
+const ACTION_EXPECTED = 'expected pause, unpause, stop, start, kill or restart';
+
+const SIGNALS = [
+  'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM',
+  'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO',
+  'POLL', 'PWR', 'SYS',
+];
+const SIGNAL_EXPECTED = 'expected a signal such as SIGKILL, SIGTERM or SIGINT (or its number, 1 to 64)';
+
+/** "SIGKILL", "kill", "KILL" → "SIGKILL"; 9 → "9" (Docker takes both). */
+const SignalSchema = z.union([z.string(), z.number()], { error: SIGNAL_EXPECTED }).transform((v, ctx) => {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= 1 && v <= 64) return String(v);
+  } else {
+    const name = v.trim().toUpperCase().replace(/^SIG/, '');
+    if (SIGNALS.includes(name)) return `SIG${name}`;
+  }
+  ctx.addIssue({ code: 'custom', message: SIGNAL_EXPECTED, input: v });
+  return z.NEVER;
+});
+
+/** One of STEP_ACTIONS; a near miss gets a "did you mean". */
+const ActionSchema = z.string({ error: ACTION_EXPECTED }).transform((v, ctx) => {
+  const action = STEP_ACTIONS.find((a) => a === v);
+  if (action) return action;
+  const guess = didYouMean(v, STEP_ACTIONS);
+  ctx.addIssue({
+    code: 'custom',
+    message: guess ? `unknown action "${v}" (did you mean "${guess}"?); ${ACTION_EXPECTED}` : ACTION_EXPECTED,
+    input: v,
+  });
+  return z.NEVER;
+});
+
+const StepSchema = z
+  .strictObject(
+    {
+      action: ActionSchema,
+      service: z.string({ error: 'expected a service name' }).min(1, { error: 'expected a service name' }),
+      timeout: intIn(LIMITS_SCENARIO.stopTimeoutS.min, LIMITS_SCENARIO.stopTimeoutS.max, 'seconds'),
+      signal: SignalSchema,
+    },
+    { error: 'expected a mapping such as {action: pause, service: kafka}' },
+  )
+  .partial({ timeout: true, signal: true })
+  .superRefine((step, ctx) => {
+    if (step.timeout !== undefined && step.action !== 'stop' && step.action !== 'restart') {
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: `only stop and restart take a timeout (this step is ${step.action})`, input: step.timeout });
+    }
+    if (step.signal !== undefined && step.action !== 'kill') {
+      ctx.addIssue({ code: 'custom', path: ['signal'], message: `only kill takes a signal (this step is ${step.action})`, input: step.signal });
+    }
+  });
+
+const EXPECT_KINDS = ['rateZero', 'lagGrowing', 'brokerUnreachable', 'service'] as const;
+const EXPECT_ONE_OF = 'rateZero: true, lagGrowing: true, brokerUnreachable: true, or service: <name> with state: <state>';
+const TRUE_EXPECTED = 'expected true (leave the key out otherwise)';
+
+const ExpectSchema = z
+  .strictObject(
+    {
+      rateZero: z.literal(true, { error: TRUE_EXPECTED }),
+      topic: TopicSchema,
+      lagGrowing: z.literal(true, { error: TRUE_EXPECTED }),
+      group: GroupIdSchema,
+      brokerUnreachable: z.literal(true, { error: TRUE_EXPECTED }),
+      service: z.string({ error: 'expected a service name' }).min(1, { error: 'expected a service name' }),
+      state: z.enum(['paused', 'exited', 'running', 'down'], { error: 'expected paused, exited, running or down' }),
+      within: durationIn(LIMITS_SCENARIO.withinMs.min, LIMITS_SCENARIO.withinMs.max),
+    },
+    { error: 'expected a mapping such as {rateZero: true}, {lagGrowing: true}, {brokerUnreachable: true} or {service: minio, state: paused}' },
+  )
+  .partial()
+  .superRefine((e, ctx) => {
+    const kinds = EXPECT_KINDS.filter((k) => e[k] !== undefined);
+    if (e.state !== undefined && e.service === undefined && kinds.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['service'], message: 'missing', input: undefined });
+      return;
+    }
+    if (kinds.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: `nothing to check: give one of ${EXPECT_ONE_OF}`, input: e });
+      return;
+    }
+    if (kinds.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [kinds[1]],
+        message: `one expectation per scenario: "${kinds[0]}" and "${kinds[1]}" are both given`,
+        input: e[kinds[1]],
+      });
+    }
+    if (e.service !== undefined && e.state === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['state'], message: 'missing', input: undefined });
+    }
+    if (e.state !== undefined && e.service === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['state'], message: 'state goes with service: <name>', input: e.state });
+    }
+    if (e.topic !== undefined && e.rateZero === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['topic'], message: 'topic goes with rateZero: true', input: e.topic });
+    }
+    if (e.group !== undefined && e.lagGrowing === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'group goes with lagGrowing: true', input: e.group });
+    }
+    // Only for an otherwise valid mapping: after `unknown key "lag_growing"`, "nothing to check" is noise.
+  }, { when: (payload) => payload.issues.length === 0 });
+
+const SCENARIO_NAME_EXPECTED = 'expected a scenario name (lowercase letters, digits and "-")';
+const KEY_EXPECTED = 'expected one printable character such as "1" or "x"';
+const KEY_RESERVED = 'expected a key the dashboard does not use (not q ? / c f r R j k or space)';
+
+/** One printable ASCII character; 0..9 may be written unquoted (YAML reads them as numbers). */
+const ScenarioKeySchema = z.union([z.string(), z.number()], { error: KEY_EXPECTED }).transform((v, ctx) => {
+  const key = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 && v <= 9 ? String(v) : undefined) : v;
+  if (key !== undefined && RESERVED_KEYS.includes(key)) {
+    ctx.addIssue({ code: 'custom', message: KEY_RESERVED, input: v });
+    return z.NEVER;
+  }
+  if (key === undefined || !/^[\x21-\x7e]$/.test(key)) {
+    ctx.addIssue({ code: 'custom', message: KEY_EXPECTED, input: v });
+    return z.NEVER;
+  }
+  return key;
+});
+
+const DESCRIPTION_EXPECTED = 'expected one line: what the audience should see';
+const DescriptionSchema = z.string({ error: DESCRIPTION_EXPECTED }).transform((v, ctx) => {
+  const text = v.trim();
+  if (text === '' || text.includes('\n')) {
+    ctx.addIssue({ code: 'custom', message: DESCRIPTION_EXPECTED, input: v });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const ScenarioSchema = z
+  .strictObject(
+    {
+      name: z.string({ error: SCENARIO_NAME_EXPECTED }).regex(/^[a-z0-9-]+$/, { error: SCENARIO_NAME_EXPECTED }),
+      key: ScenarioKeySchema,
+      description: DescriptionSchema,
+      steps: z
+        .array(StepSchema, { error: 'expected a list of steps ("- {action: pause, service: kafka}")' })
+        .min(1, { error: 'no steps: a scenario needs at least one' }),
+      restore: z.array(StepSchema, { error: 'expected a list of steps ("- {action: unpause, service: kafka}")' }),
+      autoRestoreAfter: durationIn(LIMITS_SCENARIO.autoRestoreMs.min, LIMITS_SCENARIO.autoRestoreMs.max),
+      expect: ExpectSchema,
+    },
+    { error: 'expected a mapping describing one scenario (name, key, description, steps)' },
+  )
+  .partial({ restore: true, autoRestoreAfter: true, expect: true });
+
+const ScenariosSchema = z
+  .array(ScenarioSchema, { error: 'expected a list of scenarios ("- name: ...")' })
+  .superRefine((list, ctx) => {
+    const names = new Map<string, number>();
+    const keys = new Map<string, number>();
+    list.forEach((s, i) => {
+      const first = names.get(s.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate scenario "${s.name}" (already listed as scenarios[${first}])`, input: s.name });
+      } else {
+        names.set(s.name, i);
+      }
+      const owner = keys.get(s.key);
+      if (owner !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `key "${s.key}" is already taken by scenario "${list[owner].name}"`, input: s.key });
+      } else {
+        keys.set(s.key, i);
+      }
+    });
+  });
+
 /**
  * The top-level sections. A new section (kafka, scenarios, plans, recording, ...) is one more
  * entry here; unknown-key detection and "did you mean" pick it up automatically.
@@ -276,6 +523,7 @@ export const CONFIG_SECTIONS = {
   services: ServicesSchema,
   kafka: KafkaSchema,
   plans: PlansSchema,
+  scenarios: ScenariosSchema,
 };
 
 export const ConfigFileSchema = z
@@ -287,6 +535,9 @@ export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 export type ServiceEntry = z.infer<typeof ServiceSchema>;
 export type ProbeEntry = z.infer<typeof ProbeSchema>;
 export type KafkaEntry = z.infer<typeof KafkaSchema>;
+export type ScenarioEntry = z.infer<typeof ScenarioSchema>;
+export type StepEntry = z.infer<typeof StepSchema>;
+export type ExpectEntry = z.infer<typeof ExpectSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Schema walking, for "did you mean".

@@ -1,6 +1,8 @@
 // The resolved configuration every layer reads. Built from defaults, an optional YAML
 // file, an optional docker-compose file and CLI flags (flags win).
 
+import type { Scenario } from '../control/types.js';
+
 export interface ProbeSpec {
   /** Full URL, e.g. http://localhost:8000/health */
   url: string;
@@ -70,6 +72,12 @@ export interface Config {
   kafka: KafkaSpec;
   /** Plans directory and file as given (--plans or the config); resolved at start (see sources/plans/location.ts). */
   plans: { dir?: string; dirFrom?: string; file?: string };
+  /**
+   * Failure scenarios of the scenario menu: the file's `scenarios` list when given (every service
+   * it names checked against `services`), else the built-in K2 ones (control/defaults.ts) minus
+   * those naming a service `services` lacks. Empty when the file says `scenarios: []`.
+   */
+  scenarios: Scenario[];
   /** Where the config came from, for messages ("built-in defaults", a path). */
   source: string;
 }

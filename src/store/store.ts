@@ -6,6 +6,7 @@ import { levelName } from '../model/degradation.js';
 import type { KafkaFacts } from '../model/verdict.js';
 import type { PrometheusSample } from '../sources/prometheus.js';
 import type { PlanState } from '../sources/plans/load.js';
+import type { ActiveFault, Scenario, StepResult } from '../control/types.js';
 import type { SourceStatus } from '../sources/types.js';
 import type { ContainerDetails, ContainerStats, DockerSample, HostSample, LogEvent, ProbeResult, Severity } from '../model/types.js';
 import { buildRows, sameRows, type ServiceRow } from '../model/services.js';
@@ -20,7 +21,7 @@ export const EVENT_LOG_LIMIT = 500;
 export type PanelId = 'services' | 'kafka' | 'host' | 'events';
 export const PANELS: PanelId[] = ['services', 'kafka', 'host', 'events'];
 export type Mode = 'live' | 'replay' | 'simulated';
-export type Overlay = 'none' | 'help' | 'details' | 'checklist';
+export type Overlay = 'none' | 'help' | 'details' | 'checklist' | 'scenarios' | 'quit-confirm';
 
 export interface DetailsState {
   containerId?: string;
@@ -38,6 +39,21 @@ export interface Frame {
   refreshMs: number;
   services: ServiceSpec[];
   kafka: KafkaSpec;
+  scenarios: Scenario[];
+}
+
+/** A request from the keyboard to the runtime, which owns the actuator. */
+export type FaultRequest = { kind: 'fire'; scenario: string } | { kind: 'restore'; faultId: string } | { kind: 'restore-all'; thenQuit?: boolean };
+
+export interface FaultsState {
+  active: ActiveFault[];
+  /** The scenario armed in the menu: Enter fires it. */
+  armed?: string;
+  /** What the expected effect of each active fault looks like so far. */
+  checks: Record<string, { status: 'pending' | 'met' | 'failed'; text: string }>;
+  request?: FaultRequest & { at: number };
+  /** A request is being carried out (the menu shows "working…"). */
+  busy: boolean;
 }
 
 export interface AppState {
@@ -56,6 +72,7 @@ export interface AppState {
   plan?: PlanState;
   /** A step the presenter asked to mark done/undone; the runtime edits the file and clears it. */
   planToggle?: { step: string; at: number };
+  faults: FaultsState;
   rows: ServiceRow[];
   events: LogEvent[];
   ui: {
@@ -90,6 +107,17 @@ export interface Actions {
   moveStep(delta: number): void;
   requestStepToggle(): void;
   stepToggleDone(): void;
+  openScenarios(): void;
+  armScenario(key: string): void;
+  fireArmed(): void;
+  requestRestore(all: boolean, thenQuit?: boolean): void;
+  faultFired(fault: ActiveFault | undefined, scenario: string, results: StepResult[], at: number): void;
+  faultRestored(faultId: string | undefined, results: StepResult[], at: number): void;
+  setFaults(active: ActiveFault[]): void;
+  setCheck(faultId: string, check: { status: 'pending' | 'met' | 'failed'; text: string }, at: number): void;
+  requestDone(): void;
+  /** Leave now, whatever is still active (the runtime prints how to restore it by hand). */
+  quitNow(): void;
   log(severity: Severity, text: string, at?: number): void;
   // UI
   resize(columns: number, rows: number): void;
@@ -118,6 +146,7 @@ export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()
     probes: {},
     host: { status: { state: 'connecting' } },
     kafka: { status: { state: 'connecting' } },
+    faults: { active: [], checks: {}, busy: false },
     rows: buildRows(frame.services, undefined, {}, {}),
     events: [],
     ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', step: 0, columns: 160, rows: 45 },
@@ -248,6 +277,65 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
         }),
       stepToggleDone: () => set({ planToggle: undefined }),
 
+      openScenarios: () =>
+        set((s) => {
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: 'read-only: failure scenarios are disabled (started with --read-only)' }]) };
+          return { ui: { ...s.ui, overlay: 'scenarios' }, faults: { ...s.faults, armed: undefined } };
+        }),
+      armScenario: (key) =>
+        set((s) => {
+          const sc = s.frame.scenarios.find((x) => x.key === key);
+          return sc ? { faults: { ...s.faults, armed: sc.name } } : {};
+        }),
+      fireArmed: () =>
+        set((s) => {
+          const name = s.faults.armed;
+          if (!name || s.faults.busy || s.frame.readOnly) return {};
+          return { ui: { ...s.ui, overlay: 'none' }, faults: { ...s.faults, armed: undefined, busy: true, request: { kind: 'fire', scenario: name, at: Date.now() } } };
+        }),
+      requestRestore: (all, thenQuit) =>
+        set((s) => {
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: 'read-only: nothing to restore (no action is taken with --read-only)' }]) };
+          if (s.faults.busy) return {};
+          const latest = s.faults.active.at(-1);
+          if (!latest) {
+            if (thenQuit) return { quitRequested: true };
+            return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'info', text: 'no active fault to restore' }]) };
+          }
+          const request: FaultRequest = all ? { kind: 'restore-all', thenQuit } : { kind: 'restore', faultId: latest.id };
+          return { ui: { ...s.ui, overlay: s.ui.overlay === 'quit-confirm' ? 'none' : s.ui.overlay }, faults: { ...s.faults, busy: true, request: { ...request, at: Date.now() } } };
+        }),
+      faultFired: (fault, scenario, results, at) =>
+        set((s) => ({
+          faults: { ...s.faults, active: fault && fault.touched.length ? [...s.faults.active, fault] : s.faults.active },
+          events: appendEvents(s.events, [
+            { at, severity: 'warn', text: `scenario ${scenario} fired` },
+            ...results.map((r) => ({ at, severity: (r.ok ? 'info' : 'error') as Severity, text: `${scenario}: ${r.text}${r.ok ? '' : ' ✗'}` })),
+          ]),
+        })),
+      faultRestored: (faultId, results, at) =>
+        set((s) => {
+          const fault = s.faults.active.find((f) => f.id === faultId);
+          const ok = results.every((r) => r.ok);
+          const { [faultId ?? '']: _gone, ...checks } = s.faults.checks;
+          return {
+            faults: { ...s.faults, active: ok ? s.faults.active.filter((f) => f.id !== faultId) : s.faults.active, checks: ok ? checks : s.faults.checks },
+            events: appendEvents(s.events, results.map((r) => ({ at, severity: (r.ok ? 'ok' : 'error') as Severity, text: `restore ${fault?.scenario ?? ''}: ${r.text}${r.ok ? '' : ' ✗'}` }))),
+          };
+        }),
+      setFaults: (active) => set((s) => ({ faults: { ...s.faults, active } })),
+      setCheck: (faultId, check, at) =>
+        set((s) => {
+          const before = s.faults.checks[faultId];
+          if (before && before.text === check.text) return {};
+          const fault = s.faults.active.find((f) => f.id === faultId);
+          const extra: LogEvent[] =
+            check.status !== 'pending' && before?.status !== check.status ? [{ at, severity: check.status === 'met' ? 'ok' : 'error', text: `${fault?.scenario ?? 'scenario'}: ${check.text}` }] : [];
+          return { faults: { ...s.faults, checks: { ...s.faults.checks, [faultId]: check } }, events: appendEvents(s.events, extra) };
+        }),
+      requestDone: () => set((s) => ({ faults: { ...s.faults, busy: false, request: undefined } })),
+      quitNow: () => set({ quitRequested: true }),
+
       log: (severity, text, at = Date.now()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
 
       resize: (columns, rows) => set((s) => ({ ui: { ...s.ui, columns, rows } })),
@@ -266,7 +354,8 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
         })),
       setDetails: (details) => set((s) => (s.ui.overlay === 'details' ? { ui: { ...s.ui, details } } : {})),
       closeOverlay: () => set((s) => ({ ui: { ...s.ui, overlay: 'none', details: undefined } })),
-      requestQuit: () => set({ quitRequested: true }),
+      // With faults still active, quitting asks first (restore by default).
+      requestQuit: () => set((s) => (s.faults.active.length > 0 && !s.frame.readOnly ? { ui: { ...s.ui, overlay: 'quit-confirm' } } : { quitRequested: true })),
     };
   });
 }

@@ -11,6 +11,7 @@ import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { DetailsView } from './DetailsView.js';
 import { ChecklistView } from './ChecklistView.js';
+import { QuitConfirm, ScenarioMenu } from './ScenarioMenu.js';
 
 export function App() {
   const columns = useAppStore((s) => s.ui.columns);
@@ -35,6 +36,10 @@ export function App() {
       <DetailsView width={width} height={layout.height - 2} />
     ) : overlay === 'checklist' ? (
       <ChecklistView width={width} height={layout.height - 2} />
+    ) : overlay === 'scenarios' ? (
+      <ScenarioMenu width={width} height={layout.height - 2} />
+    ) : overlay === 'quit-confirm' ? (
+      <QuitConfirm width={width} height={layout.height - 2} />
     ) : (
       <>
         {wide ? (
@@ -78,6 +83,23 @@ function useKeys() {
       else if (input && !key.ctrl && !key.meta && input >= ' ') s.typeFilter(filter + input);
       return;
     }
+    if (overlay === 'quit-confirm') {
+      if (input === 'y' || input === 'Y' || key.return) s.requestRestore(true, true);
+      else if (input === 'n' || input === 'N') s.quitNow();
+      else if (key.escape) s.closeOverlay();
+      return;
+    }
+    if (overlay === 'scenarios') {
+      if (key.escape) {
+        if (s.faults.armed) s.armScenario('');
+        s.closeOverlay();
+      } else if (key.return) s.fireArmed();
+      else if (input === 'r') s.requestRestore(false);
+      else if (input === 'R') s.requestRestore(true);
+      else if (input === 'q') s.requestQuit();
+      else if (input && input !== 'f') s.armScenario(input);
+      return;
+    }
     if (input === 'q' || (key.ctrl && input === 'c')) return s.requestQuit();
     if (input === '?') return s.toggleHelp();
     if (key.escape) {
@@ -94,6 +116,9 @@ function useKeys() {
     }
     if (overlay !== 'none') return;
     if (input === 'c') return s.toggleChecklist();
+    if (input === 'f') return s.openScenarios();
+    if (input === 'r') return s.requestRestore(false);
+    if (input === 'R') return s.requestRestore(true);
     if (key.tab) return key.shift ? s.focusPrev() : s.focusNext();
     if (input === '/') return s.startFilter();
     if (panel !== 'services') return;

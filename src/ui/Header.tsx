@@ -1,7 +1,18 @@
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { combineVerdicts, kafkaVerdict, servicesVerdict, type Verdict } from '../model/verdict.js';
-import { kafkaFacts } from '../store/store.js';
+import { kafkaFacts, type AppState } from '../store/store.js';
+
+/** The active faults in one line: scenario, targets, since when, countdown to auto-restore. */
+export function faultsLine(s: AppState): string {
+  const active = s.faults.active;
+  if (active.length === 0) return '';
+  const f = active.at(-1)!;
+  const targets = f.touched.map((t) => t.name).join(', ');
+  const auto = f.autoRestoreAt !== undefined ? ` · auto-restore in ${Math.max(0, Math.ceil((f.autoRestoreAt - s.now) / 1000))} s` : '';
+  const more = active.length > 1 ? ` (+${active.length - 1} more)` : '';
+  return ` FAULT ${f.scenario}: ${targets} since ${formatClock(f.startedAt)}${auto}${more} · r restores `;
+}
 import { formatClock, fit } from '../model/format.js';
 import { LEVEL_STYLE } from './theme.js';
 import { paint } from './paint.js';
@@ -26,10 +37,11 @@ export function Header({ width }: { width: number }) {
   const verdict = combineVerdicts(servicesVerdict(rows, dockerState === 'connecting' ? undefined : dockerState === 'ok'), JSON.parse(kafka) as Verdict);
   const style = LEVEL_STYLE[verdict.level];
   const m = MODE_STYLE[mode];
+  const faults = useAppStore(faultsLine);
   const title = ` ${platform} MISSION CONTROL `;
   const clock = ` ${formatClock(now).slice(0, 5)} `;
   const tag = `${style.glyph} ${style.word}`;
-  const fixed = title.length + m.label.length + 2 + tag.length + clock.length + (readOnly ? 12 : 0) + project.length + 12;
+  const fixed = title.length + m.label.length + 2 + tag.length + clock.length + (readOnly ? 12 : 0) + project.length + 12 + faults.length;
   const reason = verdict.reasons.length ? ` ${verdict.reasons.slice(0, 3).join(', ')}${verdict.reasons.length > 3 ? ` +${verdict.reasons.length - 3}` : ''}` : '';
   const room = Math.max(0, width - fixed);
   return (
@@ -37,6 +49,14 @@ export function Header({ width }: { width: number }) {
       <Text bold>{title}</Text>
       <Text bold color={paint('white')} backgroundColor={paint(m.bg)}>{m.label}</Text>
       <Text> </Text>
+      {faults ? (
+        <>
+          <Text bold color={paint('white')} backgroundColor={paint('red')}>
+            {faults}
+          </Text>
+          <Text> </Text>
+        </>
+      ) : null}
       <Text bold color={paint(style.color)}>{tag}</Text>
       <Text color={paint(style.color)}>{fit(reason, room)}</Text>
       <Text dimColor> project {project}</Text>

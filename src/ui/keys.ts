@@ -19,6 +19,8 @@ export const KEYS: KeyHelp[] = [
   { key: '/', action: 'filter services by name, service or state; Enter keeps it, Esc clears it', hint: ['/', 'filter'] },
   { key: 'c', action: 'checklist: plan steps, computed vs claimed score, discrepancies, readiness lights', hint: ['c', 'checklist'] },
   { key: 'Space', action: 'in the checklist: mark the selected step done / undone in the plan file' },
+  { key: 'f', action: 'failure scenarios: a key arms one, Enter fires it (real faults through Docker), Esc cancels', hint: ['f', 'faults'] },
+  { key: 'r / R', action: 'restore the latest active fault / all of them', hint: ['r', 'restore'] },
 ];
 
 export const FOOTER_KEYS: [string, string][] = KEYS.flatMap((k) => (k.hint ? [k.hint] : []));

@@ -439,7 +439,7 @@ describe('config file errors', () => {
 
   it('lists the known keys when no key is close to an unknown one', () => {
     expect(errorOf(() => parseConfigText('platform: K2\nbananas: 3\n', 'c.yaml'))).toBe(
-      'c.yaml:2: unknown key "bananas" (known keys: platform, project, docker, refresh, readOnly, probeTimeout, services, kafka, plans)',
+      'c.yaml:2: unknown key "bananas" (known keys: platform, project, docker, refresh, readOnly, probeTimeout, services, kafka, plans, scenarios)',
     );
   });
 });
@@ -465,7 +465,7 @@ describe('flag validation', () => {
 describe('did you mean', () => {
   it('suggests the closest known key for typos, case and snake_case', () => {
     const top = knownKeysAt([]);
-    expect(top).toEqual(['platform', 'project', 'docker', 'refresh', 'readOnly', 'probeTimeout', 'services', 'kafka', 'plans']);
+    expect(top).toEqual(['platform', 'project', 'docker', 'refresh', 'readOnly', 'probeTimeout', 'services', 'kafka', 'plans', 'scenarios']);
     expect(didYouMean('sevices', top)).toBe('services');
     expect(didYouMean('read_only', top)).toBe('readOnly');
     expect(didYouMean('ReadOnly', top)).toBe('readOnly');
