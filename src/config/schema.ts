@@ -29,14 +29,15 @@
 //   plans: plans/                # the plans directory, or {dir: plans/, file: demo-readiness.md}
 //   scenarios:                   # failure scenarios; when given, replaces the built-in list
 //     - name: stream-outage      # required: lowercase letters, digits and "-"; unique
-//       key: "1"                 # required: one printable ASCII character, unique (1..9 may be unquoted)
+//       key: "1"                 # required: one printable ASCII character, unique (0..9 may be unquoted)
 //       description: the trade rate falls to 0      # required: what the audience should see
 //       steps:                   # required, at least one, run in order
 //         - {action: pause, service: binance-stream}
 //           # action: pause | unpause | stop | start | kill | restart
 //           # stop / restart: timeout: 10 (seconds Docker waits before killing, 0..600)
 //           # kill: signal: SIGKILL (a name such as SIGTERM or TERM, or its number; default SIGKILL)
-//       restore:                 # optional; default: every touched container back to its earlier state
+//       restore:                 # optional; default: every touched container back to its earlier state;
+//                                #   [] = nothing to undo
 //         - {action: unpause, service: binance-stream}
 //       autoRestoreAfter: 60s    # optional: restore on its own after 1500ms, 90s, 2m, 1h (1 s .. 24 h)
 //       expect: {rateZero: true, within: 10s}      # optional: what the panels should show
@@ -68,7 +69,8 @@
 //   - A group given by name alone is shown on the topics it has committed offsets on.
 //   - Scenario keys may not be one of the dashboard's keys (q ? / c f r R j k and space). Every
 //     service a scenario names (steps, restore, expect.service) must be one of the resolved
-//     services (after --compose and `services`). `scenarios: []` means "no scenarios".
+//     services (after --compose and `services`); expect.topic must be one of the watched topics
+//     and expect.group one of kafka.groups. `scenarios: []` means "no scenarios".
 //   - Without `scenarios` in the file, the built-in K2 scenarios are used, minus those naming a
 //     service the resolved list lacks (e.g. with --compose, or a `services` list of your own).
 //   - Durations are a number and a unit: ms, s, m (or min) or h, e.g. 1500ms, 1.5s, 90s, 2m. A

@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import { useAppStore, useStoreApi } from './store-context.js';
 import { computeLayout, HOST_WIDTH, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { visibleRows } from '../store/store.js';
@@ -71,9 +71,41 @@ export function App() {
  * arrives, not when the component last rendered: keys that come in one burst (↓ then Enter)
  * must each see the effect of the one before.
  */
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
 function useKeys() {
   const store = useStoreApi();
+  // Keys typed faster than a frame (or sent by a script) can arrive as one chunk, "f6\r": each
+  // character is handled as its own key press.
   useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta && /^[\x20-\x7e\r]+$/.test(input)) {
+      for (const ch of input) onKey(ch === '\r' ? '' : ch, { ...NO_KEY, return: ch === '\r' });
+      return;
+    }
+    onKey(input, key);
+  });
+  function onKey(input: string, key: Key) {
     const s = store.getState();
     const { filtering, filter, overlay, panel, selected } = s.ui;
     if (filtering) {
@@ -132,5 +164,5 @@ function useKeys() {
       const row = shown[selected];
       if (row) s.openDetails(row);
     }
-  });
+  }
 }

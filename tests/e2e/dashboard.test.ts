@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,72 @@ describe('k2mc in a real terminal', () => {
     expect(report.lines.length).toBeGreaterThan(10);
     expect(report.plan?.steps.length).toBeGreaterThan(0);
   }, 90_000);
+
+  it('failure scenarios from the keyboard: fire, see, restore; restore on quit, on SIGTERM, and after a crash via the journal', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-state-'));
+    const env = { K2MC_STATE_DIR: stateDir };
+    const state = async (name: string) => (await docker.getContainer(`${project}-${name}`).inspect()).State.Status;
+    const nodePid = () => Number(execFileSync('pgrep', ['-P', String(tmux.panePid()), 'node'], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const start = async () => {
+      tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, env);
+      await tmux.waitFor((x) => /Services \d+\/12 up/.test(x), 'the dashboard');
+    };
+    try {
+      await start();
+      // A key arms, only Enter fires.
+      tmux.keys('f');
+      await tmux.waitFor((x) => x.includes('Failure scenarios') && /pause k2e2e-binance-stream \(running\)/.test(x), 'the scenario menu');
+      tmux.keys('1');
+      await tmux.waitFor((x) => x.includes('ARMED: stream-outage'), 'armed');
+      expect(await state('binance-stream')).toBe('running');
+      tmux.keys('Enter');
+      let s = await tmux.waitFor((x) => x.includes('FAULT stream-outage: k2e2e-binance-stream') && /‖ k2e2e-binance-stream\s+paused/.test(x), 'the fault on screen');
+      expect(s).toContain('stream-outage: k2e2e-binance-stream paused');
+      expect(await state('binance-stream')).toBe('paused');
+      tmux.keys('r');
+      await tmux.waitFor((x) => !x.includes('FAULT stream-outage') && /● k2e2e-binance-stream\s+running/.test(x), 'restored');
+      expect(await state('binance-stream')).toBe('running');
+
+      // Quitting with an active fault asks, and restores by default.
+      tmux.keys('f', '6', 'Enter');
+      await tmux.waitFor((x) => x.includes('FAULT api-crash'), 'api crashed');
+      expect(await state('api')).toBe('exited');
+      tmux.keys('q');
+      await tmux.waitFor((x) => x.includes('restore 1 active fault before quitting? [Y/n]'), 'the quit prompt');
+      tmux.keys('y');
+      await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit after restore');
+      expect(await state('api')).toBe('running');
+
+      // SIGTERM restores before exit.
+      await start();
+      tmux.keys('f', '5', 'Enter');
+      await tmux.waitFor((x) => x.includes('FAULT storage-outage'), 'minio paused');
+      expect(await state('minio')).toBe('paused');
+      process.kill(nodePid(), 'SIGTERM');
+      await tmux.waitFor((x) => x.includes('k2mc exited with 143'), 'exit on SIGTERM', 20_000, true);
+      expect(await state('minio')).toBe('running');
+
+      // A crash (SIGKILL: nothing can run) leaves the fault in the journal; the next start offers it.
+      await start();
+      tmux.keys('f', '2', 'Enter');
+      await tmux.waitFor((x) => x.includes('FAULT consumer-stall'), 'consumer paused');
+      process.kill(nodePid(), 'SIGKILL');
+      await tmux.waitFor((x) => x.includes('k2mc exited with 137'), 'killed', 15_000, true);
+      expect(await state('consumer-crypto')).toBe('paused');
+      expect(existsSync(join(stateDir, 'faults-k2e2e.json'))).toBe(true);
+      await start();
+      await tmux.waitFor((x) => x.includes('1 fault left active by an earlier run of k2mc: consumer-stall') && x.includes('FAULT consumer-stall'), 'the journal offered');
+      tmux.keys('R');
+      await tmux.waitFor((x) => !x.includes('FAULT consumer-stall'), 'restored from the journal');
+      expect(await state('consumer-crypto')).toBe('running');
+      expect(existsSync(join(stateDir, 'faults-k2e2e.json'))).toBe(false);
+      tmux.keys('q');
+      await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit');
+    } finally {
+      for (const name of ['binance-stream', 'minio', 'consumer-crypto']) await docker.getContainer(`${project}-${name}`).unpause().catch(() => undefined);
+      await docker.getContainer(`${project}-api`).start().catch(() => undefined);
+    }
+  }, 150_000);
 
   it('rejects a bad flag with one line and exit code 2', async () => {
     tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10);

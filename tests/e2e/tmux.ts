@@ -36,6 +36,11 @@ export class Tmux {
     this.run(['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
   }
 
+  /** The pid of the process the pane runs (the shell of the start command). */
+  panePid(): number {
+    return Number(this.run(['display', '-p', '-t', this.session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+  }
+
   dead(): boolean {
     try {
       return this.run(['display', '-p', '-t', this.session, '#{pane_dead}'], { encoding: 'utf8' }).trim() === '1';
