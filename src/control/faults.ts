@@ -11,6 +11,8 @@ import { checkExpectation, type ExpectationInput } from './expect.js';
 export class FaultController {
   private unsubscribe: () => void;
   private stopped = false;
+  /** Faults whose auto-restore was asked for once: a failed one is not retried every tick. */
+  private autoAsked = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -48,6 +50,9 @@ export class FaultController {
         for (const fault of [...s.faults.active].reverse()) await this.restoreOne(fault);
         if (req.thenQuit) this.store.getState().quitNow();
       }
+    } catch (e) {
+      // The actuator words its own failures per step; anything else still reaches the log.
+      this.store.getState().log('error', `scenario ${req.kind}: ${(e as Error)?.message ?? String(e)}`);
     } finally {
       this.store.getState().requestDone();
     }
@@ -62,12 +67,14 @@ export class FaultController {
   private onTick(now: number): void {
     if (this.stopped) return;
     const s = this.store.getState();
-    for (const fault of s.faults.active) {
-      if (fault.autoRestoreAt !== undefined && now >= fault.autoRestoreAt && !s.faults.busy) {
-        s.log('info', `${fault.scenario}: auto-restore`, now);
-        s.requestRestore(false);
-        return;
-      }
+    // One due auto-restore per tick (a restore is one request at a time); the next tick takes the next.
+    const due = s.faults.active.find((f) => f.autoRestoreAt !== undefined && now >= f.autoRestoreAt && !this.autoAsked.has(f.id));
+    if (due && !s.faults.busy) {
+      this.autoAsked.add(due.id);
+      s.log('info', `${due.scenario}: auto-restore`, now);
+      s.requestRestore(false, false, due.id);
+    }
+    for (const fault of this.store.getState().faults.active) {
       const scenario = s.frame.scenarios.find((x) => x.name === fault.scenario);
       const prev = s.faults.checks[fault.id];
       if (!scenario?.expect || (prev && prev.status !== 'pending')) continue;

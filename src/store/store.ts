@@ -110,7 +110,8 @@ export interface Actions {
   openScenarios(): void;
   armScenario(key: string): void;
   fireArmed(): void;
-  requestRestore(all: boolean, thenQuit?: boolean): void;
+  /** Restore the latest fault (or `faultId`), or all of them. */
+  requestRestore(all: boolean, thenQuit?: boolean, faultId?: string): void;
   faultFired(fault: ActiveFault | undefined, scenario: string, results: StepResult[], at: number): void;
   faultRestored(faultId: string | undefined, results: StepResult[], at: number): void;
   setFaults(active: ActiveFault[]): void;
@@ -284,6 +285,8 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
         }),
       armScenario: (key) =>
         set((s) => {
+          // '' disarms (Esc); a key that is no scenario's changes nothing.
+          if (key === '') return { faults: { ...s.faults, armed: undefined } };
           const sc = s.frame.scenarios.find((x) => x.key === key);
           return sc ? { faults: { ...s.faults, armed: sc.name } } : {};
         }),
@@ -293,11 +296,11 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
           if (!name || s.faults.busy || s.frame.readOnly) return {};
           return { ui: { ...s.ui, overlay: 'none' }, faults: { ...s.faults, armed: undefined, busy: true, request: { kind: 'fire', scenario: name, at: Date.now() } } };
         }),
-      requestRestore: (all, thenQuit) =>
+      requestRestore: (all, thenQuit, faultId) =>
         set((s) => {
           if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: 'read-only: nothing to restore (no action is taken with --read-only)' }]) };
           if (s.faults.busy) return {};
-          const latest = s.faults.active.at(-1);
+          const latest = faultId ? s.faults.active.find((f) => f.id === faultId) : s.faults.active.at(-1);
           if (!latest) {
             if (thenQuit) return { quitRequested: true };
             return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'info', text: 'no active fault to restore' }]) };
