@@ -150,6 +150,23 @@ describe('k2mc in a real terminal', () => {
       await tmux.waitFor((x) => !x.includes('FAULT stream-outage') && /● k2e2e-binance-stream\s+running/.test(x), 'restored');
       expect(await state('binance-stream')).toBe('running');
 
+      // The other built-in scenarios from the keyboard: the broker paused, a registry stopped.
+      for (const [key, name, service, faulted] of [
+        ['3', 'broker-outage', 'kafka', 'paused'],
+        ['4', 'registry-failover', 'schema-registry-1', 'exited'],
+      ] as const) {
+        tmux.keys('f');
+        await tmux.waitFor((x) => x.includes('Failure scenarios'), 'the menu');
+        tmux.keys(key);
+        await tmux.waitFor((x) => x.includes(`ARMED: ${name}`), `${name} armed`);
+        tmux.keys('Enter');
+        await tmux.waitFor((x) => x.includes(`FAULT ${name}`) && new RegExp(`k2e2e-${service}\\s+${faulted === 'exited' ? 'exited' : 'paused'}`).test(x), `${name} on screen`, 30_000);
+        expect(await state(service)).toBe(faulted);
+        tmux.keys('r');
+        await tmux.waitFor((x) => !x.includes(`FAULT ${name}`) && new RegExp(`k2e2e-${service}\\s+running`).test(x), `${name} restored`, 30_000);
+        expect(await state(service)).toBe('running');
+      }
+
       // Quitting with an active fault asks, and restores by default.
       tmux.keys('f', '6', 'Enter');
       await tmux.waitFor((x) => x.includes('FAULT api-crash'), 'api crashed');
@@ -190,6 +207,37 @@ describe('k2mc in a real terminal', () => {
       await docker.getContainer(`${project}-api`).start().catch(() => undefined);
     }
   }, 150_000);
+
+  it('k2mc scenarios / scenario run / scenario restore, without the dashboard', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-cli-'));
+    const k2mc = (...args: string[]) =>
+      new Promise<{ code: number; out: string }>((done) => {
+        execFile('node', [bin, ...args, '--config', configPath], { timeout: 30_000, env: { ...process.env, K2MC_STATE_DIR: stateDir } }, (err, stdout, stderr) =>
+          done({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, out: stdout + stderr }),
+        );
+      });
+    const state = async (name: string) => (await docker.getContainer(`${project}-${name}`).inspect()).State.Status;
+    let r = await k2mc('scenarios');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1\s+stream-outage\s+the trade rate falls to 0/m);
+    try {
+      r = await k2mc('scenario', 'run', 'storage-outage');
+      expect(r.out).toContain(`done    ${project}-minio paused`);
+      expect(r.code).toBe(0);
+      expect(await state('minio')).toBe('paused');
+      r = await k2mc('scenario', 'restore', 'storage-outage');
+      expect(r.out).toContain(`done    ${project}-minio unpaused`);
+      expect(r.code).toBe(0);
+      expect(await state('minio')).toBe('running');
+      r = await k2mc('scenario', 'run', 'no-such');
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('k2mc: no scenario "no-such"; known: stream-outage');
+      r = await k2mc('scenario', 'restore', '--all');
+      expect(r.out).toContain('no active faults');
+    } finally {
+      await docker.getContainer(`${project}-minio`).unpause().catch(() => undefined);
+    }
+  }, 60_000);
 
   it('rejects a bad flag with one line and exit code 2', async () => {
     tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10);
