@@ -89,12 +89,25 @@ export function patchLine(row: number, prev: string | undefined, next: string): 
   return whole.length <= out.length ? whole : out;
 }
 
+/** The line cut to `columns` cells (lines that cannot be split into cells are left alone). */
+export function clip(line: string, columns: number): string {
+  if (line.length <= columns) return line;
+  const cells = cellsOf(line);
+  if (!cells || cells.chars.length <= columns) return line;
+  return `${line.slice(0, cells.ends[columns - 1])}\x1b[0m`;
+}
+
 export class FrameWriter {
   private painted: string[] = [];
   private pending: string | undefined;
   private scheduled = false;
   /** Bytes written since creation, for the benchmark and tests. */
   bytes = 0;
+  /**
+   * The terminal's width: a line wider than it would wrap onto the next row and spoil it (a
+   * layout bug must not garble the screen), so such lines are cut at the edge.
+   */
+  columns = Infinity;
 
   constructor(
     private readonly write: (data: string) => void,
@@ -114,7 +127,7 @@ export class FrameWriter {
 
   flush(): void {
     if (this.pending === undefined) return;
-    const lines = this.pending.replace(/\n$/, '').split('\n');
+    const lines = this.pending.replace(/\n$/, '').split('\n').map((l) => clip(l, this.columns));
     this.pending = undefined;
     const out: string[] = [];
     const rows = Math.max(lines.length, this.painted.length);

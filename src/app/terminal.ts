@@ -56,6 +56,7 @@ export function openTerminal(store: Store, out: NodeJS.WriteStream = process.std
     if (!gone) out.write(data);
   });
   const sink = new FrameSink(out, writer);
+  writer.columns = sink.columns;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -65,6 +66,7 @@ export function openTerminal(store: Store, out: NodeJS.WriteStream = process.std
     timer = setTimeout(() => {
       if (closed) return;
       writer.reset();
+      writer.columns = sink.columns;
       store.getState().resize(sink.columns, sink.rows);
     }, 30);
   };

@@ -38,31 +38,43 @@ export function Header({ width }: { width: number }) {
   const style = LEVEL_STYLE[verdict.level];
   const m = MODE_STYLE[mode];
   const faults = useAppStore(faultsLine);
-  const title = ` ${platform} MISSION CONTROL `;
   const clock = ` ${formatClock(now).slice(0, 5)} `;
   const tag = `${style.glyph} ${style.word}`;
-  const fixed = title.length + m.label.length + 2 + tag.length + clock.length + (readOnly ? 12 : 0) + project.length + 12 + faults.length;
-  const reason = verdict.reasons.length ? ` ${verdict.reasons.slice(0, 3).join(', ')}${verdict.reasons.length > 3 ? ` +${verdict.reasons.length - 3}` : ''}` : '';
-  const room = Math.max(0, width - fixed);
+  // Every part is measured so the line never exceeds the terminal: a wrapped header would spill
+  // into the line below. In order of importance: verdict, mode, clock, title, fault, project, reasons.
+  let avail = width - m.label.length - 1 - tag.length - clock.length;
+  const fullTitle = ` ${platform} MISSION CONTROL `;
+  const title = avail - fullTitle.length >= 20 ? fullTitle : ` ${platform} `;
+  avail -= title.length;
+  const faultText = faults ? fit(faults, Math.min(faults.length, Math.max(0, avail - 12))) : '';
+  avail -= faultText ? faultText.length + 1 : 0;
+  const right = ` project ${project}${readOnly ? ' READ-ONLY' : ''}`;
+  const showRight = avail - right.length >= 16;
+  if (showRight) avail -= right.length;
+  const reasonText = verdict.reasons.length ? ` ${verdict.reasons.slice(0, 3).join(', ')}${verdict.reasons.length > 3 ? ` +${verdict.reasons.length - 3}` : ''}` : '';
+  const reason = fit(reasonText, Math.max(0, avail));
   return (
     <Box width={width} height={1}>
-      <Text bold>{title}</Text>
-      <Text bold color={paint('white')} backgroundColor={paint(m.bg)}>{m.label}</Text>
-      <Text> </Text>
-      {faults ? (
-        <>
-          <Text bold color={paint('white')} backgroundColor={paint('red')}>
-            {faults}
-          </Text>
-          <Text> </Text>
-        </>
-      ) : null}
-      <Text bold color={paint(style.color)}>{tag}</Text>
-      <Text color={paint(style.color)}>{fit(reason, room)}</Text>
-      <Text dimColor> project {project}</Text>
-      {readOnly ? <Text color={paint('yellow')}> READ-ONLY</Text> : null}
-      <Box flexGrow={1} />
-      <Text bold>{clock}</Text>
+      <Text wrap="truncate">
+        <Text bold>{title}</Text>
+        <Text bold color={paint('white')} backgroundColor={paint(m.bg)}>
+          {m.label}
+        </Text>{' '}
+        {faultText ? (
+          <>
+            <Text bold color={paint('white')} backgroundColor={paint('red')}>
+              {faultText}
+            </Text>{' '}
+          </>
+        ) : null}
+        <Text bold color={paint(style.color)}>
+          {tag}
+        </Text>
+        <Text color={paint(style.color)}>{reason}</Text>
+        {showRight ? <Text dimColor> project {project}</Text> : null}
+        {showRight && readOnly ? <Text color={paint('yellow')}> READ-ONLY</Text> : null}
+        <Text bold>{clock}</Text>
+      </Text>
     </Box>
   );
 }

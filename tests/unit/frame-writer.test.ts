@@ -139,3 +139,14 @@ describe('FrameWriter', () => {
     }
   });
 });
+
+describe('clip', () => {
+  it('cuts a line wider than the terminal at the edge, keeping its colours, so it cannot wrap', async () => {
+    const { clip } = await import('../../src/app/frame-writer.js');
+    expect(clip('abcdef', 4)).toBe('abcd\x1b[0m');
+    expect(clip('\x1b[31mab\x1b[39m─cd', 3)).toBe('\x1b[31mab\x1b[39m─\x1b[0m');
+    expect(clip('abc', 4)).toBe('abc');
+    // Lines that cannot be split into one-column cells are left as they are.
+    expect(clip('日本語日本語', 4)).toBe('日本語日本語');
+  });
+});
