@@ -8,7 +8,10 @@ export function runDashboard(config: Config): Promise<number> {
   // Paint the first frame before the sources start competing for the CPU.
   const live = startLive(config, { autoStart: false });
   const terminal = openTerminal(live.store);
-  setImmediate(() => live.scheduler.start());
+  setImmediate(() => {
+    live.scheduler.start();
+    void live.startPlans();
+  });
   return new Promise<number>((resolve) => {
     let done = false;
     // Faults still active when k2mc ends are restored first (signals and crashes included),

@@ -16,9 +16,8 @@ import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../m
 import { LogFile } from './log-file.js';
 import { stateDir } from './paths.js';
 import { join } from 'node:path';
-import { PlanWatcher } from '../sources/plans/watch.js';
+import type { PlanWatcher } from '../sources/plans/watch.js';
 import { resolvePlansDir } from '../sources/plans/location.js';
-import { togglePlanStep, PlanConflictError } from '../sources/plans/edit.js';
 import { DockerActuator } from '../control/actuator.js';
 import { FaultJournal } from '../control/journal.js';
 import { FaultController } from '../control/faults.js';
@@ -37,7 +36,8 @@ export interface LiveRuntime {
   scheduler: Scheduler;
   docker: DockerSource;
   kafka: KafkaSource;
-  plans: PlanWatcher;
+  /** Start following the plan (the markdown parser is loaded then, after the first frame). */
+  startPlans(): Promise<void>;
   faults: FaultController;
   stop(): void;
 }
@@ -134,30 +134,39 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     );
   });
 
-  // The plan follows its file on disk; Space in the checklist asks for a step to be toggled.
-  const plans = new PlanWatcher(resolvePlansDir({ configDir: config.plans.dir, configFrom: config.plans.dirFrom }), config.plans.file, (plan) =>
-    store.getState().applyPlan(plan),
-  );
+  // The plan follows its file on disk; Space in the checklist asks for a step to be toggled. The
+  // markdown parser is a large module: it is loaded once the first frame is on screen.
+  let plans: PlanWatcher | undefined;
+  let stopped = false;
+  const location = resolvePlansDir({ configDir: config.plans.dir, configFrom: config.plans.dirFrom });
+  const startPlans = async () => {
+    const { PlanWatcher } = await import('../sources/plans/watch.js');
+    if (stopped || plans) return;
+    plans = new PlanWatcher(location, config.plans.file, (plan) => store.getState().applyPlan(plan));
+    plans.start();
+  };
   const unsubscribePlan = store.subscribe((state, prev) => {
     const ask = state.planToggle;
     if (!ask || ask === prev.planToggle) return;
     const plan = state.plan;
     const done = () => {
       store.getState().stepToggleDone();
-      plans.reload();
+      plans?.reload();
     };
     if (!plan?.path || plan.text === undefined) return done();
     const today = new Date().toISOString().slice(0, 10);
-    togglePlanStep(plan.path, plan.text, ask.step, today).then(
-      ({ doc }) => {
-        const step = doc.steps.find((x) => x.number === ask.step);
-        store.getState().log('ok', `plan: step ${ask.step} marked ${step?.status === 'complete' || step?.status === 'validated' ? 'done' : 'not done'} in ${plan.path}`);
-        done();
-      },
-      (e: Error) => {
-        store.getState().log(e instanceof PlanConflictError ? 'warn' : 'error', `plan: ${e.message}`);
-        done();
-      },
+    void import('../sources/plans/edit.js').then(({ togglePlanStep, PlanConflictError }) =>
+      togglePlanStep(plan.path!, plan.text!, ask.step, today).then(
+        ({ doc }) => {
+          const step = doc.steps.find((x) => x.number === ask.step);
+          store.getState().log('ok', `plan: step ${ask.step} marked ${step?.status === 'complete' || step?.status === 'validated' ? 'done' : 'not done'} in ${plan.path}`);
+          done();
+        },
+        (e: Error) => {
+          store.getState().log(e instanceof PlanConflictError ? 'warn' : 'error', `plan: ${e.message}`);
+          done();
+        },
+      ),
     );
   });
 
@@ -173,20 +182,23 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   }
   const faults = new FaultController(store, actuator, journal);
 
-  if (opts.autoStart !== false) scheduler.start();
-  plans.start();
+  if (opts.autoStart !== false) {
+    scheduler.start();
+    void startPlans();
+  }
   return {
     store,
     scheduler,
     docker,
     kafka,
-    plans,
+    startPlans,
     faults,
     stop() {
+      stopped = true;
       faults.stop();
       unsubscribe();
       unsubscribePlan();
-      plans.close();
+      plans?.close();
       scheduler.stop();
     },
   };

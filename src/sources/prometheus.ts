@@ -34,19 +34,26 @@ export function vectorValues(body: string | undefined): number[] | string {
 export class PrometheusSource implements Source<PrometheusSample> {
   readonly name = 'prometheus';
   readonly timeoutMs: number;
+  private unreachable = false;
 
   constructor(
     private readonly baseUrl: string,
-    readonly everyTicks: number,
+    private readonly baseTicks: number,
     private readonly requestTimeoutMs = 1500,
   ) {
     this.timeoutMs = requestTimeoutMs + 500;
+  }
+
+  /** Not wired up is common: then asked three times less often. */
+  get everyTicks(): number {
+    return this.unreachable ? this.baseTicks * 3 : this.baseTicks;
   }
 
   async sample(signal: AbortSignal): Promise<PrometheusSample> {
     const query = (q: string) => probe(`${this.baseUrl.replace(/\/$/, '')}/api/v1/query?query=${encodeURIComponent(q)}`, this.requestTimeoutMs, signal, true);
     const [level, lag] = await Promise.all([query(PROMETHEUS_METRICS.level), query(PROMETHEUS_METRICS.lag)]);
     const at = Date.now();
+    this.unreachable = !level.ok && level.status === undefined;
     if (!level.ok) return { at, note: level.error ? `unreachable: ${level.error}` : `HTTP ${level.status}` };
     const levels = vectorValues(level.body);
     const lags = lag.ok ? vectorValues(lag.body) : [];

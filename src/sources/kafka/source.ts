@@ -3,6 +3,13 @@ import type { KafkaSpec } from '../../config/types.js';
 import type { GroupOffsets, KafkaSample, TopicOffsets } from '../../model/kafka.js';
 import { SourceError, type Source } from '../types.js';
 import { describeKafkaError } from './errors.js';
+import net from 'node:net';
+
+/** "host:port" or "[::1]:port" → [host, port]. */
+function splitHostPort(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
+}
 
 // The Kafka source: one kafkajs admin client, asked every tick for the end offsets of every
 // configured topic, the committed offsets of every group, and the brokers. kafkajs's own retries
@@ -70,8 +77,28 @@ export class KafkaSource implements Source<KafkaSample> {
     this.drop();
   }
 
+  /**
+   * While the broker is away, a plain TCP connect to the first bootstrap address answers "still
+   * refused" for the price of one socket, instead of building a whole kafkajs client each time.
+   */
+  private reachable(): Promise<void> {
+    const [host, port] = splitHostPort(this.opts.spec.brokers[0]!);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port, timeout: Math.min(this.opts.spec.timeoutMs, 3000) });
+      const done = (error?: Error) => {
+        socket.destroy();
+        if (error) reject(error);
+        else resolve();
+      };
+      socket.once('connect', () => done());
+      socket.once('timeout', () => done(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })));
+      socket.once('error', (e) => done(e));
+    });
+  }
+
   private async connect(): Promise<Admin> {
     if (this.admin) return this.admin;
+    if (this.failures > 0 && this.opts.spec.brokers.length === 1) await this.reachable();
     // kafkajs is CommonJS: bundled, its exports arrive as the default export.
     const mod = (await import('kafkajs')) as typeof import('kafkajs') & { default?: typeof import('kafkajs') };
     const { Kafka, logLevel } = mod.default ?? mod;
