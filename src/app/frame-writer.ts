@@ -99,6 +99,8 @@ export function clip(line: string, columns: number): string {
 
 export class FrameWriter {
   private painted: string[] = [];
+  /** The lines behind `painted` as Ink produced them, before clipping. */
+  private rawPainted: string[] = [];
   private pending: string | undefined;
   private scheduled = false;
   /** Bytes written since creation, for the benchmark and tests. */
@@ -127,18 +129,26 @@ export class FrameWriter {
 
   flush(): void {
     if (this.pending === undefined) return;
-    const lines = this.pending.replace(/\n$/, '').split('\n').map((l) => clip(l, this.columns));
+    const raw = this.pending.replace(/\n$/, '').split('\n');
     this.pending = undefined;
     const out: string[] = [];
-    const rows = Math.max(lines.length, this.painted.length);
+    const rows = Math.max(raw.length, this.painted.length);
+    // Lines are compared as Ink produced them; only a changed line is clipped and patched.
+    const lines: string[] = new Array(raw.length);
     for (let i = 0; i < rows; i++) {
-      const next = lines[i];
+      if (i < raw.length && raw[i] === this.rawPainted[i]) {
+        lines[i] = this.painted[i]!;
+        continue;
+      }
+      const next = i < raw.length ? clip(raw[i]!, this.columns) : undefined;
+      if (next !== undefined) lines[i] = next;
       const prev = this.painted[i];
       if (next === prev) continue;
       if (next === undefined) out.push(`\x1b[${i + 1};1H\x1b[0m\x1b[K`);
       else out.push(patchLine(i + 1, prev, next));
     }
     this.painted = lines;
+    this.rawPainted = raw;
     const data = out.join('');
     if (data === '') return;
     this.bytes += Buffer.byteLength(data);
@@ -148,6 +158,7 @@ export class FrameWriter {
   /** Forget the screen (after a resize or clear): the next frame is painted in full. */
   reset(): void {
     this.painted = [];
+    this.rawPainted = [];
     const data = '\x1b[0m\x1b[H\x1b[2J';
     this.bytes += data.length;
     this.write(data);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Source } from './types.js';
+import { cachedLookup } from './lookup.js';
 import type { ProbeResult } from '../model/types.js';
 
 // HTTP probes of the configured services. All probes of one round run together, each with its
@@ -56,7 +57,7 @@ export function probe(url: string, timeoutMs: number, outer?: AbortSignal, keepB
     const secure = target.protocol === 'https:';
     const req = (secure ? https : http).request(
       target,
-      { method: 'GET', agent: secure ? agents.https : agents.http, headers: { accept: 'application/json, */*' } },
+      { method: 'GET', agent: secure ? agents.https : agents.http, headers: { accept: 'application/json, */*' }, lookup: cachedLookup as never },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -4,6 +4,7 @@ import type { GroupOffsets, KafkaSample, TopicOffsets } from '../../model/kafka.
 import { SourceError, type Source } from '../types.js';
 import { describeKafkaError } from './errors.js';
 import net from 'node:net';
+import { cachedLookup } from '../lookup.js';
 
 /** "host:port" or "[::1]:port" → [host, port]. */
 function splitHostPort(address: string): [string, number] {
@@ -84,7 +85,7 @@ export class KafkaSource implements Source<KafkaSample> {
   private reachable(): Promise<void> {
     const [host, port] = splitHostPort(this.opts.spec.brokers[0]!);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, timeout: Math.min(this.opts.spec.timeoutMs, 3000) });
+      const socket = net.connect({ host, port, timeout: Math.min(this.opts.spec.timeoutMs, 3000), lookup: cachedLookup as never });
       const done = (error?: Error) => {
         socket.destroy();
         if (error) reject(error);
