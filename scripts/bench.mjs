@@ -197,7 +197,8 @@ async function main() {
     const size = tmux('display', '-p', '-t', SESSION, '#{window_width}x#{window_height}').trim();
     if (size !== '160x45') throw new Error(`the pane is ${size}, not 160x45`);
     const command = (line) => control.stdin.write(`${line}\n`);
-    const start = `respawn-pane -k -t ${SESSION} "exec node ${join(root, 'bin/k2mc.js')} --config ${configPath}"`;
+    // Recording stays on, as for a presenter, but into the benchmark's own folder.
+    const start = `respawn-pane -k -t ${SESSION} "exec env K2MC_STATE_DIR=${join(dir, 'state')} node ${join(root, 'bin/k2mc.js')} --config ${configPath}"`;
 
     // Start-up is measured several times (k2mc quit with q in between): one start on two shared
     // cores is at the mercy of whatever else runs in that half second. The median is reported.

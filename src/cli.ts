@@ -21,6 +21,8 @@ export interface GlobalOptions {
   readOnly?: boolean;
   kafkaBrokers?: string;
   plans?: string;
+  /** --record DIR, or false for --no-record. */
+  record?: string | false;
 }
 
 export function parseRefresh(value: string): number {
@@ -80,6 +82,8 @@ export function buildProgram(run: Runners): Command {
     .addOption(new Option('--kafka-brokers <list>', 'Kafka brokers host:port,... (default: $K2MC_KAFKA_BROKERS or localhost:9092)').argParser(parseKafkaBrokers))
     .addOption(new Option('--read-only', 'never act on containers (nor edit plans)'))
     .addOption(new Option('--plans <dir>', 'plans directory (default: ./plans, else the one k2mc ships)'))
+    .addOption(new Option('--record <dir>', 'record the session into this folder (default: ~/.local/state/k2mc/recordings)'))
+    .addOption(new Option('--no-record', 'do not record the session'))
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride()
@@ -201,7 +205,10 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_USAGE;
       }
       const { runDashboard } = await import('./app/dashboard.js');
-      return runDashboard(config);
+      const { stateDir } = await import('./app/paths.js');
+      const { join } = await import('node:path');
+      const recordDir = opts.record === false ? undefined : (opts.record ?? join(stateDir(), 'recordings'));
+      return runDashboard(config, { recordDir });
     },
   });
   try {

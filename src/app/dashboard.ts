@@ -4,9 +4,14 @@ import { openTerminal } from './terminal.js';
 
 // The interactive dashboard: live runtime + terminal, until the presenter quits or a signal ends it.
 
-export function runDashboard(config: Config): Promise<number> {
+export interface DashboardOptions {
+  /** Record the session into this folder (undefined: --no-record). */
+  recordDir?: string;
+}
+
+export function runDashboard(config: Config, opts: DashboardOptions = {}): Promise<number> {
   // Paint the first frame before the sources start competing for the CPU.
-  const live = startLive(config, { autoStart: false });
+  const live = startLive(config, { autoStart: false, recordDir: opts.recordDir, size: { columns: process.stdout.columns || 160, rows: process.stdout.rows || 45 } });
   const terminal = openTerminal(live.store);
   setImmediate(() => {
     live.scheduler.start();
@@ -33,6 +38,7 @@ export function runDashboard(config: Config): Promise<number> {
       process.off('unhandledRejection', onCrash);
       live.stop();
       terminal.close();
+      if (live.recorder?.path) process.stderr.write(`k2mc: session recorded in ${live.recorder.path}\n`);
       if (left.length > 0) {
         process.stderr.write(`k2mc: ${left.length} fault${left.length === 1 ? '' : 's'} still active (recorded in the fault journal; the next k2mc offers to restore). To restore by hand:\n`);
         for (const cmd of live.faults.manualCommands(left)) process.stderr.write(`  ${cmd}\n`);

@@ -21,6 +21,7 @@ import { resolvePlansDir } from '../sources/plans/location.js';
 import { DockerActuator } from '../control/actuator.js';
 import { FaultJournal } from '../control/journal.js';
 import { FaultController } from '../control/faults.js';
+import { configDigest, SessionRecorder } from '../control/recording.js';
 
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
@@ -39,6 +40,7 @@ export interface LiveRuntime {
   /** Start following the plan (the markdown parser is loaded then, after the first frame). */
   startPlans(): Promise<void>;
   faults: FaultController;
+  recorder?: SessionRecorder;
   stop(): void;
 }
 
@@ -61,6 +63,10 @@ export interface LiveOptions {
   kafkaLog?: LogFile;
   /** The fault journal (default: faults-<project>.json in the state directory). */
   journal?: FaultJournal;
+  /** Where this session is recorded; undefined = not recorded. */
+  recordDir?: string;
+  /** Terminal size for the recording's header. */
+  size?: { columns: number; rows: number };
 }
 
 export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
@@ -95,9 +101,26 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   const kafka = new KafkaSource({ spec: config.kafka, onLog: (level, line) => kafkaLog.write(`${level} ${line}`) });
   const prometheus = config.kafka.prometheusUrl ? new PrometheusSource(config.kafka.prometheusUrl, ticks(PROMETHEUS_EVERY_MS)) : undefined;
 
+  // Every sample that reaches the store is also recorded (buffered; written every other second).
+  const recorder = opts.recordDir
+    ? new SessionRecorder({
+        dir: opts.recordDir,
+        header: { startedAt: Date.now(), project: config.project, platform: config.platform, configDigest: configDigest(config), columns: opts.size?.columns ?? 160, rows: opts.size?.rows ?? 45 },
+      })
+    : undefined;
+  let lastFlush = 0;
   scheduler = new Scheduler(config.refreshMs, {
-    onTick: (now) => store.getState().tick(now),
+    onTick: (now) => {
+      store.getState().tick(now);
+      // Every 2 s; until the file exists, every tick, so even a session killed early leaves one.
+      if (recorder && (now - lastFlush >= 2000 || !recorder.path)) {
+        lastFlush = now;
+        recorder.flush();
+        if (recorder.problem) store.getState().log('warn', recorder.problem);
+      }
+    },
     onSample: (name, value, _started, at) => {
+      recorder?.record(name, value, at);
       const s = store.getState();
       if (name === 'docker') s.applyDocker(value as DockerSample, at);
       else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);
@@ -193,8 +216,10 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     kafka,
     startPlans,
     faults,
+    recorder,
     stop() {
       stopped = true;
+      recorder?.close();
       faults.stop();
       unsubscribe();
       unsubscribePlan();

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,8 @@ let broker: string;
 let producer: { send(r: unknown): Promise<unknown>; disconnect(): Promise<void> } | undefined;
 let feed: NodeJS.Timeout | undefined;
 const LIVE = 'market.crypto.trades.binance';
+/** k2mc's own files (recordings, journal, logs) go to a temporary state folder, not $HOME. */
+const quiet = () => ({ K2MC_STATE_DIR: mkdtempSync(join(tmpdir(), 'k2mc-e2e-state-')) });
 
 beforeAll(async () => {
   await requireEngine();
@@ -49,7 +51,7 @@ afterAll(async () => {
 
 describe('k2mc in a real terminal', () => {
   it('shows the live stack, reacts to keys and to a paused container, follows resizes, quits', async () => {
-    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45);
+    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, quiet());
     let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up'), 'a green dashboard');
     expect(s).toContain('LIVE');
     expect(s).toMatch(/● k2e2e-kafka\s+running\s+healthy/);
@@ -202,6 +204,12 @@ describe('k2mc in a real terminal', () => {
       expect(existsSync(join(stateDir, 'faults-k2e2e.json'))).toBe(false);
       tmux.keys('q');
       await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit');
+      // Every session was recorded: a header, then the samples as they reached the store.
+      const recordings = readdirSync(join(stateDir, 'recordings')).filter((f) => f.endsWith('.jsonl'));
+      expect(recordings.length).toBeGreaterThanOrEqual(4);
+      const lines = readFileSync(join(stateDir, 'recordings', recordings.sort().at(-1)!), 'utf8').trim().split('\n');
+      expect(JSON.parse(lines[0]!)).toMatchObject({ k2mc: 'recording', version: 1, project });
+      expect(lines.slice(1).some((l) => (JSON.parse(l) as { s: string }).s === 'docker')).toBe(true);
     } finally {
       for (const name of ['binance-stream', 'minio', 'consumer-crypto']) await docker.getContainer(`${project}-${name}`).unpause().catch(() => undefined);
       await docker.getContainer(`${project}-api`).start().catch(() => undefined);
@@ -240,14 +248,14 @@ describe('k2mc in a real terminal', () => {
   }, 60_000);
 
   it('rejects a bad flag with one line and exit code 2', async () => {
-    tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10);
+    tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10, quiet());
     const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
     expect(s).toContain("k2mc: option '--refresh <ms>' argument 'fast' is invalid");
     expect(s).toContain('k2mc exited with 2');
   });
 
   it('without a Docker engine: says so in words and keeps drawing', async () => {
-    tmux.start(`node ${bin} --config ${configPath} --docker-host unix:///tmp/k2mc-none.sock; echo "k2mc exited with $?"`, 160, 45);
+    tmux.start(`node ${bin} --config ${configPath} --docker-host unix:///tmp/k2mc-none.sock; echo "k2mc exited with $?"`, 160, 45, quiet());
     const s = await tmux.waitFor((x) => x.includes('Docker engine unreachable at unix:///tmp/k2mc-none.sock: connect ENOENT — is dockerd running?'), 'unreachable');
     expect(s).toContain('✕ DOWN');
     expect(s).toMatch(/k2e2e-api\s+unknown/);

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Session recordings: JSON Lines. The first line describes the recording, every other line is one
+// sample as it reached the store: {"t": epoch ms, "s": source name, "v": value}. A file cut short
+// (k2mc killed) replays up to its last complete line. Values pass through `redact` first: URL
+// credentials and anything under a key that names a secret never reach the disk.
+
+export const RECORDING_VERSION = 1;
+
+export interface RecordingHeader {
+  k2mc: 'recording';
+  version: number;
+  startedAt: number;
+  project: string;
+  platform: string;
+  /** sha256 of the config (secrets removed), to tell recordings of different set-ups apart. */
+  configDigest: string;
+  columns: number;
+  rows: number;
+  /** 1 for the first file of a session, then 2, 3… when it was rotated. */
+  part: number;
+}
+
+export interface RecordedSample {
+  t: number;
+  s: string;
+  v: unknown;
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|credential|api[-_]?key|authorization|sasl/i;
+
+/** The value with URL credentials masked and secret-looking keys dropped. */
+export function redact(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(:[^/\s@]*)?@/gi, '$1***@');
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEY.test(k)) continue;
+      out[k] = redact(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function configDigest(config: unknown): string {
+  return createHash('sha256').update(JSON.stringify(redact(config))).digest('hex').slice(0, 16);
+}
+
+export interface RecorderOptions {
+  dir: string;
+  header: Omit<RecordingHeader, 'k2mc' | 'version' | 'part'>;
+  /** A file past this size is closed and the session goes on in a new one. */
+  maxFileBytes?: number;
+  /** Oldest recordings are deleted beyond this total. */
+  maxTotalBytes?: number;
+}
+
+function stamp(at: number): string {
+  return new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/**
+ * Appends samples to the session's recording. Lines are buffered and written by `flush`, which
+ * the runtime calls on its clock (at least every 2 s); a write problem stops the recording and is
+ * reported once, never thrown at the dashboard.
+ */
+export class SessionRecorder {
+  private fd: number | undefined;
+  private buffer: string[] = [];
+  private size = 0;
+  private part = 0;
+  private closed = false;
+  problem: string | undefined;
+  path: string | undefined;
+
+  constructor(private readonly opts: RecorderOptions) {}
+
+  record(source: string, value: unknown, at: number): void {
+    if (this.closed || this.problem) return;
+    this.buffer.push(`${JSON.stringify({ t: at, s: source, v: redact(value) })}\n`);
+  }
+
+  flush(): void {
+    if (this.closed || this.problem || this.buffer.length === 0) return;
+    try {
+      if (this.fd === undefined || this.size > (this.opts.maxFileBytes ?? 50 * 2 ** 20)) this.open();
+      const text = this.buffer.join('');
+      this.buffer = [];
+      writeSync(this.fd!, text);
+      this.size += Buffer.byteLength(text);
+    } catch (e) {
+      this.problem = `recording stopped: ${(e as Error).message}`;
+      this.buffer = [];
+    }
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+    if (this.fd !== undefined) {
+      try {
+        fsyncSync(this.fd);
+        closeSync(this.fd);
+      } catch {
+        // Nothing more can be done for a file that will not close.
+      }
+    }
+    this.fd = undefined;
+  }
+
+  private open(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    mkdirSync(this.opts.dir, { recursive: true });
+    this.part++;
+    const h = this.opts.header;
+    this.path = join(this.opts.dir, `k2mc-${h.project}-${stamp(h.startedAt)}${this.part > 1 ? `-part${this.part}` : ''}.jsonl`);
+    this.fd = openSync(this.path, 'a');
+    const header: RecordingHeader = { k2mc: 'recording', version: RECORDING_VERSION, ...h, part: this.part };
+    const line = `${JSON.stringify(header)}\n`;
+    writeSync(this.fd, line);
+    this.size = Buffer.byteLength(line);
+    pruneRecordings(this.opts.dir, this.opts.maxTotalBytes ?? 500 * 2 ** 20, this.path);
+  }
+}
+
+/** Deletes the oldest recordings until the folder's total is under `maxTotal` (never `keep`). */
+export function pruneRecordings(dir: string, maxTotal: number, keep?: string): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => /^k2mc-.*\.jsonl$/.test(f))
+    .map((f) => {
+      const st = statSync(join(dir, f));
+      return { path: join(dir, f), size: st.size, mtime: st.mtimeMs };
+    })
+    .sort((a, b) => a.mtime - b.mtime);
+  let total = files.reduce((a, f) => a + f.size, 0);
+  const removed: string[] = [];
+  for (const f of files) {
+    if (total <= maxTotal) break;
+    if (f.path === keep) continue;
+    unlinkSync(f.path);
+    total -= f.size;
+    removed.push(f.path);
+  }
+  return removed;
+}
+
+export interface Recording {
+  header: RecordingHeader;
+  samples: RecordedSample[];
+  /** Lines that were not complete samples (a cut-off last line, corruption). */
+  skipped: number;
+}
+
+/** Reads a recording; throws an Error whose message names the file and the problem. */
+export function readRecording(path: string): Recording {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+  const lines = text.split('\n');
+  let header: RecordingHeader | undefined;
+  try {
+    header = JSON.parse(lines[0] ?? '') as RecordingHeader;
+  } catch {
+    header = undefined;
+  }
+  if (!header || header.k2mc !== 'recording') throw new Error(`${path}: not a k2mc recording (the first line is not a recording header)`);
+  if (header.version !== RECORDING_VERSION) throw new Error(`${path}: recording format version ${header.version}; this k2mc reads version ${RECORDING_VERSION}`);
+  const samples: RecordedSample[] = [];
+  let skipped = 0;
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    try {
+      const s = JSON.parse(line) as RecordedSample;
+      if (typeof s.t !== 'number' || typeof s.s !== 'string' || !('v' in s)) throw new Error('shape');
+      samples.push(s);
+    } catch {
+      skipped++;
+    }
+  }
+  return { header, samples, skipped };
+}
