@@ -26,7 +26,8 @@ import { configDigest, SessionRecorder } from '../control/recording.js';
 // Wires the live sources to the store on the one clock. Returns the store and a stop function;
 // the terminal is opened by the caller, so tests can run the runtime without one.
 
-export const LIST_EVERY_MS_WITH_EVENTS = 3000;
+// While the event stream flows it reports every change at once; the list is only its safety net.
+export const LIST_EVERY_MS_WITH_EVENTS = 5000;
 export const STATS_EVERY_MS = 5000;
 export const PROBES_EVERY_MS = 5000;
 export const HOST_EVERY_MS = 5000;
