@@ -1,14 +1,10 @@
 import type { Config } from '../config/types.js';
 import { createAppStore, type Store } from '../store/store.js';
-import { frameOf } from './live.js';
+import { frameOf, kafkaSource } from './live.js';
 import { DockerSource } from '../sources/docker/source.js';
 import { describeDockerError } from '../sources/docker/client.js';
-import { ProbeSource } from '../sources/http.js';
-import { KafkaSource } from '../sources/kafka/source.js';
+import { ProbeSource, probeTargets } from '../sources/http.js';
 import { SourceError } from '../sources/types.js';
-import { LogFile } from './log-file.js';
-import { stateDir } from './paths.js';
-import { join } from 'node:path';
 import { loadPlan, type PlanState } from '../sources/plans/load.js';
 import { resolvePlansDir } from '../sources/plans/location.js';
 import { isHealthy, isUp, rowProblem } from '../model/services.js';
@@ -54,9 +50,8 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function gather(config: Config, store: Store): Promise<void> {
   const s = () => store.getState();
   const docker = new DockerSource({ url: config.dockerHost, project: config.project, expectedNames: config.services.map((x) => x.container), timeoutMs: 4000 });
-  const probes = new ProbeSource(config.services.filter((x) => x.probe).map((x) => ({ service: x.name, url: x.probe!.url, timeoutMs: Math.min(x.probe!.timeoutMs, 3000) })));
-  const kafkaLog = new LogFile(join(stateDir(), 'kafkajs.log'));
-  const kafka = new KafkaSource({ spec: { ...config.kafka, timeoutMs: Math.min(config.kafka.timeoutMs, 4000) }, onLog: (level, line) => kafkaLog.write(`${level} ${line}`) });
+  const probes = new ProbeSource(probeTargets(config.services, 3000));
+  const kafka = kafkaSource({ ...config.kafka, timeoutMs: Math.min(config.kafka.timeoutMs, 4000) });
   const signal = new AbortController().signal;
 
   const dockerDone = withDeadline(docker.sample(signal), 5000, 'Docker').then(

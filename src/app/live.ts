@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import type { Config, KafkaSpec } from '../config/types.js';
 import { createAppStore, type Frame, type Store } from '../store/store.js';
 import { Scheduler } from '../clock/scheduler.js';
 import { DockerSource } from '../sources/docker/source.js';
@@ -6,7 +6,7 @@ import { describeDockerError } from '../sources/docker/client.js';
 import { SourceError } from '../sources/types.js';
 import { DockerStatsSource } from '../sources/docker/stats.js';
 import { CgroupReader } from '../sources/docker/cgroup.js';
-import { ProbeSource } from '../sources/http.js';
+import { ProbeSource, probeTargets } from '../sources/http.js';
 import { HostSource } from '../sources/host.js';
 import { KafkaSource } from '../sources/kafka/source.js';
 import { describeKafkaError } from '../sources/kafka/errors.js';
@@ -45,6 +45,11 @@ export interface LiveRuntime {
   stop(): void;
 }
 
+/** The Kafka source; kafkajs logs every connection failure at length: into a file, not on the stage. */
+export function kafkaSource(spec: KafkaSpec, log: LogFile = new LogFile(join(stateDir(), 'kafkajs.log'))): KafkaSource {
+  return new KafkaSource({ spec, onLog: (level, line) => log.write(`${level} ${line}`) });
+}
+
 export function frameOf(config: Config, dockerUrl: string): Frame {
   return {
     platform: config.platform,
@@ -54,7 +59,7 @@ export function frameOf(config: Config, dockerUrl: string): Frame {
     refreshMs: config.refreshMs,
     services: config.services,
     kafka: config.kafka,
-    scenarios: config.scenarios ?? [],
+    scenarios: config.scenarios,
   };
 }
 
@@ -87,7 +92,7 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   // each request costs CPU here and in the daemon, so they run on longer cadences.
   const ticks = (ms: number) => Math.max(1, Math.round(ms / config.refreshMs));
   const probes = new ProbeSource(
-    config.services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: s.probe!.timeoutMs })),
+    probeTargets(config.services),
     ticks(PROBES_EVERY_MS),
   );
   const stats = new DockerStatsSource(docker.api, () => docker.latest, {
@@ -97,9 +102,7 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     cgroups: docker.url.startsWith('unix://') ? new CgroupReader() : undefined,
   });
   const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, ticks(HOST_EVERY_MS));
-  // kafkajs logs every connection failure at length; that belongs in a file, not on the stage.
-  const kafkaLog = opts.kafkaLog ?? new LogFile(join(stateDir(), 'kafkajs.log'));
-  const kafka = new KafkaSource({ spec: config.kafka, onLog: (level, line) => kafkaLog.write(`${level} ${line}`) });
+  const kafka = kafkaSource(config.kafka, opts.kafkaLog);
   const prometheus = config.kafka.prometheusUrl ? new PrometheusSource(config.kafka.prometheusUrl, ticks(PROMETHEUS_EVERY_MS)) : undefined;
 
   // Every sample that reaches the store is also recorded (buffered; written every other second).

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Source } from './types.js';
+import type { ServiceSpec } from '../config/types.js';
 import { cachedLookup } from './lookup.js';
 import type { ProbeResult } from '../model/types.js';
 
@@ -13,6 +14,11 @@ export interface ProbeTarget {
   service: string;
   url: string;
   timeoutMs: number;
+}
+
+/** The probes of the configured services; `maxTimeoutMs` caps each probe's own timeout. */
+export function probeTargets(services: ServiceSpec[], maxTimeoutMs = Infinity): ProbeTarget[] {
+  return services.filter((s) => s.probe).map((s) => ({ service: s.name, url: s.probe!.url, timeoutMs: Math.min(s.probe!.timeoutMs, maxTimeoutMs) }));
 }
 
 const MAX_BODY = 64 * 1024;

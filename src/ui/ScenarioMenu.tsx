@@ -4,24 +4,15 @@ import { fit } from '../model/format.js';
 import { paint } from './paint.js';
 import { Panel } from './Panel.js';
 import { STATUS_STYLE } from './theme.js';
-import type { AppState } from '../store/store.js';
 
 // The failure scenarios: key, name, what the audience should see, and the current state of each
 // target. A key arms a scenario; only Enter fires it, so one stray key never breaks the platform.
-
-function targetStates(s: AppState): string {
-  // One string, so the menu re-renders only when a target's state changes.
-  return s.frame.scenarios
-    .map((sc) => sc.steps.map((st) => `${st.service}=${s.rows.find((r) => r.key === st.service)?.status ?? 'unknown'}`).join(','))
-    .join(';');
-}
 
 export function ScenarioMenu({ width, height }: { width: number; height: number }) {
   const scenarios = useAppStore((s) => s.frame.scenarios);
   const armed = useAppStore((s) => s.faults.armed);
   const busy = useAppStore((s) => s.faults.busy);
   const active = useAppStore((s) => s.faults.active);
-  useAppStore(targetStates);
   const rows = useAppStore((s) => s.rows);
   const inner = width - 2;
   const nameWidth = Math.max(8, ...scenarios.map((s) => s.name.length));

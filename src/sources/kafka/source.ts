@@ -31,6 +31,8 @@ export interface KafkaSourceOptions {
 const BACKOFF_TICKS = [1, 2, 3, 5];
 /** ListGroups is asked every N samples (groups come and go slowly). */
 const LIST_GROUPS_EVERY = 15;
+/** Brokers and the topic list change rarely: asked every N samples (and after every reconnect). */
+const METADATA_EVERY = 10;
 
 export class KafkaSource implements Source<KafkaSample> {
   readonly name = 'kafka';
@@ -39,6 +41,7 @@ export class KafkaSource implements Source<KafkaSample> {
   private admin: Admin | undefined;
   private failures = 0;
   private samples = 0;
+  private metadata: { cluster: Awaited<ReturnType<Admin['describeCluster']>>; topics: string[] } | undefined;
   private listGroupsSupported = true;
   private listedGroups: string[] = [];
   private closed = false;
@@ -135,7 +138,11 @@ export class KafkaSource implements Source<KafkaSample> {
 
   private async read(admin: Admin): Promise<KafkaSample> {
     const { spec } = this.opts;
-    const [cluster, existing] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
+    if (!this.metadata || this.samples % METADATA_EVERY === 0) {
+      const [cluster, topics] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
+      this.metadata = { cluster, topics };
+    }
+    const { cluster, topics: existing } = this.metadata;
     const present = spec.topics.filter((t) => existing.includes(t));
     const missingTopics = spec.topics.filter((t) => !existing.includes(t));
     const topics: TopicOffsets[] = await Promise.all(
@@ -195,6 +202,7 @@ export class KafkaSource implements Source<KafkaSample> {
     this.admin = undefined;
     this.kafka = undefined;
     this.listedGroups = [];
+    this.metadata = undefined;
     if (admin) admin.disconnect().catch(() => undefined);
   }
 }
