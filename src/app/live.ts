@@ -116,8 +116,7 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   scheduler = new Scheduler(config.refreshMs, {
     onTick: (now) => {
       store.getState().tick(now);
-      // Every 2 s; until the file exists, every tick, so even a session killed early leaves one.
-      if (recorder && (now - lastFlush >= 2000 || !recorder.path)) {
+      if (recorder && now - lastFlush >= 2000) {
         lastFlush = now;
         recorder.flush();
         if (recorder.problem) store.getState().log('warn', recorder.problem);
@@ -125,6 +124,8 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     },
     onSample: (name, value, _started, at) => {
       recorder?.record(name, value, at);
+      // The file exists from the first sample on, so even a session killed at once leaves one.
+      if (recorder && !recorder.path) recorder.flush();
       const s = store.getState();
       if (name === 'docker') s.applyDocker(value as DockerSample, at);
       else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);

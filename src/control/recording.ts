@@ -114,14 +114,25 @@ export class SessionRecorder {
 
   private open(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
     mkdirSync(this.opts.dir, { recursive: true });
     this.part++;
     const h = this.opts.header;
-    this.path = join(this.opts.dir, `k2mc-${h.project}-${stamp(h.startedAt)}${this.part > 1 ? `-part${this.part}` : ''}.jsonl`);
-    this.fd = openSync(this.path, 'a');
+    // A file of its own, even for two sessions started within the same second.
+    const base = `k2mc-${h.project}-${stamp(h.startedAt)}${this.part > 1 ? `-part${this.part}` : ''}`;
+    let fd: number | undefined;
+    for (let n = 1; fd === undefined; n++) {
+      this.path = join(this.opts.dir, `${base}${n > 1 ? `-${n}` : ''}.jsonl`);
+      try {
+        fd = openSync(this.path, 'wx');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw e;
+      }
+    }
+    this.fd = fd;
     const header: RecordingHeader = { k2mc: 'recording', version: RECORDING_VERSION, ...h, part: this.part };
     const line = `${JSON.stringify(header)}\n`;
-    writeSync(this.fd, line);
+    writeSync(fd, line);
     this.size = Buffer.byteLength(line);
     pruneRecordings(this.opts.dir, this.opts.maxTotalBytes ?? 500 * 2 ** 20, this.path);
   }

@@ -49,6 +49,19 @@ describe('SessionRecorder', () => {
     expect(rec.skipped).toBe(0);
   });
 
+  it('two sessions started within the same second get a file each', () => {
+    const d = dir();
+    const a = new SessionRecorder({ dir: d, header });
+    const b = new SessionRecorder({ dir: d, header });
+    a.record('host', { cpuPercent: 1 }, T0);
+    b.record('host', { cpuPercent: 2 }, T0);
+    a.flush();
+    b.flush();
+    expect(b.path).toBe(join(d, 'k2mc-k2-20260114-103200-2.jsonl'));
+    expect(readRecording(a.path!).samples.map((x) => x.v)).toEqual([{ cpuPercent: 1 }]);
+    expect(readRecording(b.path!).samples.map((x) => x.v)).toEqual([{ cpuPercent: 2 }]);
+  });
+
   it('a file cut off mid-line (k2mc killed) replays up to its last complete line', () => {
     const d = dir();
     const r = new SessionRecorder({ dir: d, header });
