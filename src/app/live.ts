@@ -75,6 +75,9 @@ export interface LiveOptions {
   size?: { columns: number; rows: number };
 }
 
+/** How long a Docker event waits before the list it triggers (see onEvent). */
+const EVENT_SETTLE_MS = 60;
+
 export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   let scheduler: Scheduler;
   const docker = new DockerSource({
@@ -83,8 +86,11 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
     expectedNames: config.services.map((s) => s.container),
     timeoutMs: Math.max(2000, config.refreshMs * 2),
     everyTicksWithEvents: Math.max(1, Math.round(LIST_EVERY_MS_WITH_EVENTS / config.refreshMs)),
-    // An event (pause, die, health_status…) is shown at once, not at the next tick.
-    onEvent: () => scheduler.nudge('docker'),
+    // An event (pause, die, health_status…) is shown at once, not at the next tick. The engine
+    // sends an event a few milliseconds before its list shows the change (measured: 5 ms median,
+    // 13 ms max, listed right on the event it read the old state 55 times in 60), so the list
+    // waits a little; a stop's kill, die and stop events then cost one list, not three.
+    onEvent: () => scheduler.nudge('docker', EVENT_SETTLE_MS),
     onStreamError: (message) => store.getState().log('warn', message),
   });
   const store = createAppStore(frameOf(config, docker.url), 'live');

@@ -15,6 +15,7 @@ interface Slot {
   running: boolean;
   /** Set when another sample was asked for while one was running (e.g. an event nudged it). */
   pending: boolean;
+  nudgeTimer?: NodeJS.Timeout;
 }
 
 export class Scheduler {
@@ -44,17 +45,31 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    for (const slot of this.slots.values()) slot.source.close?.();
+    for (const slot of this.slots.values()) {
+      clearTimeout(slot.nudgeTimer);
+      slot.nudgeTimer = undefined;
+      slot.source.close?.();
+    }
   }
 
   get ticks(): number {
     return this.tickCount;
   }
 
-  /** Sample a source now, outside its cadence (an event said something changed). */
-  nudge(name: string): void {
+  /**
+   * Sample a source outside its cadence (an event said something changed), now or after `afterMs`;
+   * nudges that arrive while one is waiting join it, so a burst of events costs one sample.
+   */
+  nudge(name: string, afterMs = 0): void {
     const slot = this.slots.get(name);
-    if (!slot || this.stopped) return;
+    if (!slot || this.stopped || slot.nudgeTimer) return;
+    if (afterMs > 0) {
+      slot.nudgeTimer = setTimeout(() => {
+        slot.nudgeTimer = undefined;
+        this.nudge(name);
+      }, afterMs);
+      return;
+    }
     if (slot.running) slot.pending = true;
     else void this.run(slot);
   }

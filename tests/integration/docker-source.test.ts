@@ -61,6 +61,27 @@ describe('DockerSource on a real engine', () => {
     expect((await sampleOf(`${project}-worker`))?.state).toBe('running');
   });
 
+  it('lists on the ticks right after an event, since the engine can announce a change before its list shows it', async () => {
+    const seen: string[] = [];
+    const paced = new DockerSource({ project, everyTicksWithEvents: 5, onEvent: (e) => seen.push(e.action) });
+    try {
+      await paced.sample(signal());
+      await eventually(() => paced.everyTicks, (n) => n === 5, 10_000, 'event stream up: slow list cadence');
+      await docker.getContainer(`${project}-worker`).pause();
+      await eventually(() => seen, (a) => a.includes('pause'), 10_000, 'pause event');
+      const cadence: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        cadence.push(paced.everyTicks);
+        await paced.sample(signal());
+      }
+      cadence.push(paced.everyTicks);
+      expect(cadence).toEqual([1, 1, 1, 5, 5]);
+    } finally {
+      paced.close();
+      await docker.getContainer(`${project}-worker`).unpause();
+    }
+  });
+
   it('reports a stop with its exit code, and a start', async () => {
     await docker.getContainer(`${project}-worker`).kill({ signal: 'SIGKILL' });
     const stopped = await eventually(() => sampleOf(`${project}-worker`), (c) => c?.state === 'exited', 10_000, 'exited');

@@ -104,6 +104,25 @@ describe('Scheduler', () => {
     sch.stop();
   });
 
+  it('a delayed nudge waits, and nudges during the wait join it', async () => {
+    const s = source('docker', 10, 500, async () => 1);
+    const sch = new Scheduler(1000, { onSample: () => {}, onError: () => {} });
+    sch.add(s);
+    sch.start();
+    expect(s.calls).toBe(1);
+    sch.nudge('docker', 60);
+    sch.nudge('docker', 60);
+    sch.nudge('docker');
+    await vi.advanceTimersByTimeAsync(59);
+    expect(s.calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.calls).toBe(2);
+    sch.nudge('docker', 60);
+    sch.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(s.calls).toBe(2);
+  });
+
   it('one failing source does not stop another', async () => {
     const seen: string[] = [];
     const sch = new Scheduler(1000, { onSample: (n) => seen.push(n), onError: (n) => seen.push(`${n}!`) });

@@ -57,6 +57,8 @@ export class DockerSource implements Source<DockerSample> {
   latest: ContainerInfo[] = [];
   private events: { abort: AbortController; connected: boolean } | undefined;
   private closed = false;
+  /** Lists still owed after an event (see `everyTicks`). */
+  private followUps = 0;
 
   constructor(opts: DockerSourceOptions) {
     this.url = resolveDockerUrl(opts.url);
@@ -66,12 +68,18 @@ export class DockerSource implements Source<DockerSample> {
     this.engine = { url: this.url };
   }
 
-  /** Every tick until the event stream is up; then the list is only a safety net. */
+  /**
+   * Every tick until the event stream is up; then the list is only a safety net. After an event
+   * the next ticks list too: the engine sends some events (unpause, for one) before its container
+   * list shows the change, so the list an event triggers at once can still read the old state.
+   */
   get everyTicks(): number {
-    return this.events?.connected ? (this.opts.everyTicksWithEvents ?? 1) : 1;
+    if (this.followUps > 0 || !this.events?.connected) return 1;
+    return this.opts.everyTicksWithEvents ?? 1;
   }
 
   async sample(signal: AbortSignal): Promise<DockerSample> {
+    if (this.followUps > 0) this.followUps--;
     let listed: ListedContainer[];
     try {
       listed = await this.listProject(signal);
@@ -230,6 +238,8 @@ export class DockerSource implements Source<DockerSample> {
     if (!id) return;
     const action = (e.Action ?? e.status ?? '').split(':')[0]!.trim();
     this.dirty.add(id);
+    // One list now (the nudge) and one on each of the next two ticks.
+    this.followUps = 3;
     this.opts.onEvent?.({
       action,
       id,
