@@ -46,6 +46,17 @@ export function parseDockerHost(value: string): string {
   return value;
 }
 
+export function parseSpeed(value: string): number {
+  const n = Number(value.trim().replace(/x$/i, ''));
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0.25 || n > 100) throw new InvalidArgumentError('expected a speed from 0.25 to 100, e.g. 10 (ten simulated seconds per second).');
+  return n;
+}
+
+export function parseSeed(value: string): number {
+  if (!/^\d{1,9}$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number, e.g. 7.');
+  return Number(value);
+}
+
 export function parseKafkaBrokers(value: string): string {
   const list = parseBrokerList(value);
   if (typeof list === 'string') throw new InvalidArgumentError(`${list}.`);
@@ -67,6 +78,8 @@ export interface Runners {
   scenarios(opts: GlobalOptions): Promise<number>;
   scenarioRun(name: string, opts: GlobalOptions): Promise<number>;
   scenarioRestore(name: string | undefined, opts: GlobalOptions & { all?: boolean }): Promise<number>;
+  demo(opts: GlobalOptions & { speed: number; seed?: number }): Promise<number>;
+  replay(file: string, opts: GlobalOptions): Promise<number>;
 }
 
 export function buildProgram(run: Runners): Command {
@@ -128,6 +141,27 @@ export function buildProgram(run: Runners): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       process.exitCode = await run.scenarios(cmd.optsWithGlobals() as GlobalOptions);
     });
+  program
+    .command('demo')
+    .description('the whole dashboard on a built-in simulated K2 platform: no Docker, Kafka or network needed')
+    .addOption(new Option('--speed <n>', 'simulated seconds per real second, 0.25 to 100 (default: 1)').argParser(parseSpeed).default(1))
+    .addOption(new Option('--seed <n>', 'the same seed gives the same simulated platform (default: 1)').argParser(parseSeed))
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (opts: { speed: number; seed?: number }, cmd: Command) => {
+      process.exitCode = await run.demo({ ...(cmd.optsWithGlobals() as GlobalOptions), speed: opts.speed, seed: opts.seed });
+    });
+  program
+    .command('replay')
+    .argument('<file>', 'a session recording (.jsonl, see k2mc --help: --record)')
+    .description('the dashboard on a recording: Space pause, ←/→ seek 10 s, +/- speed (0.25× to 16×)')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput(output)
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      process.exitCode = await run.replay(file, cmd.optsWithGlobals() as GlobalOptions);
+    });
   const scenario = program.command('scenario').description('fire or restore a failure scenario without the dashboard').exitOverride().configureOutput(output);
   scenario
     .command('run')
@@ -166,6 +200,12 @@ function configOrExplain(opts: GlobalOptions): Config | undefined {
   }
 }
 
+function interactive(): boolean {
+  if (process.stdout.isTTY && process.stdin.isTTY) return true;
+  process.stderr.write('k2mc: the dashboard needs an interactive terminal (stdin and stdout must be a TTY).\n');
+  return false;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram({
     async check(opts) {
@@ -197,18 +237,39 @@ export async function main(argv: string[]): Promise<number> {
       if (!config) return EXIT_USAGE;
       return (await import('./app/scenario-command.js')).restoreScenarios(config, name, Boolean(opts.all));
     },
+    async demo(opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      if (!interactive()) return EXIT_USAGE;
+      const { runDashboard } = await import('./app/dashboard.js');
+      // A demo is recorded only when asked (--record DIR): it is no rehearsal of the real platform.
+      return runDashboard(config, { recordDir: typeof opts.record === 'string' ? opts.record : undefined, demo: { speed: opts.speed, seed: opts.seed } });
+    },
+    async replay(file, opts) {
+      const config = configOrExplain(opts);
+      if (!config) return EXIT_USAGE;
+      const { readRecording } = await import('./control/recording.js');
+      let recording;
+      try {
+        recording = readRecording(file);
+      } catch (e) {
+        process.stderr.write(`k2mc: cannot replay ${(e as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+      if (!interactive()) return EXIT_USAGE;
+      const { runDashboard } = await import('./app/dashboard.js');
+      return runDashboard(config, { replay: { file, recording } });
+    },
     async dashboard(opts) {
       const config = configOrExplain(opts);
       if (!config) return EXIT_USAGE;
-      if (!process.stdout.isTTY || !process.stdin.isTTY) {
-        process.stderr.write('k2mc: the dashboard needs an interactive terminal (stdin and stdout must be a TTY).\n');
-        return EXIT_USAGE;
-      }
+      if (!interactive()) return EXIT_USAGE;
       const { runDashboard } = await import('./app/dashboard.js');
       const { stateDir } = await import('./app/paths.js');
       const { join } = await import('node:path');
-      const recordDir = opts.record === false ? undefined : (opts.record ?? join(stateDir(), 'recordings'));
-      return runDashboard(config, { recordDir });
+      const dir = (typeof opts.record === 'string' ? opts.record : undefined) ?? config.recording?.dir ?? join(stateDir(), 'recordings');
+      // --no-record stops this session's recording; backup mode still plays earlier ones.
+      return runDashboard(config, { recordDir: opts.record === false ? undefined : dir, backup: { dir, golden: config.recording?.golden } });
     },
   });
   try {

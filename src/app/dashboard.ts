@@ -1,21 +1,53 @@
 import type { Config } from '../config/types.js';
+import type { Store } from '../store/store.js';
+import type { Scheduler } from '../clock/scheduler.js';
+import type { FaultController } from '../control/faults.js';
+import type { Recording, SessionRecorder } from '../control/recording.js';
 import { startLive } from './live.js';
 import { openTerminal } from './terminal.js';
 
-// The interactive dashboard: live runtime + terminal, until the presenter quits or a signal ends it.
+// The interactive dashboard: a session (live, simulated or replayed) + the terminal, until the
+// presenter quits or a signal ends it.
 
 export interface DashboardOptions {
   /** Record the session into this folder (undefined: --no-record). */
   recordDir?: string;
+  /** Backup mode's recordings folder and golden recording. */
+  backup?: { dir: string; golden?: string };
+  /** Run on the simulated platform (`k2mc demo`) instead of the live one. */
+  demo?: { speed: number; seed?: number };
+  /** Replay this recording (`k2mc replay FILE`). */
+  replay?: { file: string; recording: Recording };
 }
 
-export function runDashboard(config: Config, opts: DashboardOptions = {}): Promise<number> {
+/** What the dashboard runs on; only a live or simulated session has faults to restore. */
+interface Session {
+  store: Store;
+  scheduler: Scheduler;
+  afterFirstFrame(): Promise<void>;
+  faults?: FaultController;
+  recorder?: SessionRecorder;
+  stop(): void;
+}
+
+export async function runDashboard(config: Config, opts: DashboardOptions = {}): Promise<number> {
+  const size = { columns: process.stdout.columns || 160, rows: process.stdout.rows || 45 };
   // Paint the first frame before the sources start competing for the CPU.
-  const live = startLive(config, { autoStart: false, recordDir: opts.recordDir, size: { columns: process.stdout.columns || 160, rows: process.stdout.rows || 45 } });
+  let session: Session;
+  if (opts.replay) {
+    const { startReplay } = await import('./replay-runtime.js');
+    session = startReplay(opts.replay.file, config, { autoStart: false, recording: opts.replay.recording });
+  } else if (opts.demo) {
+    const { startDemo } = await import('./demo.js');
+    session = startDemo(config, { autoStart: false, recordDir: opts.recordDir, size, ...opts.demo });
+  } else {
+    session = startLive(config, { autoStart: false, recordDir: opts.recordDir, size, backup: opts.backup });
+  }
+  const live = session;
   const terminal = openTerminal(live.store);
   setImmediate(() => {
     live.scheduler.start();
-    void live.startPlans();
+    void live.afterFirstFrame();
   });
   return new Promise<number>((resolve) => {
     let done = false;
@@ -26,7 +58,7 @@ export function runDashboard(config: Config, opts: DashboardOptions = {}): Promi
       if (done) return;
       done = true;
       let left = live.store.getState().faults.active;
-      if (left.length > 0 && restore && !live.store.getState().frame.readOnly) {
+      if (left.length > 0 && restore && !live.store.getState().frame.readOnly && live.faults) {
         live.store.getState().log('warn', `restoring ${left.length} active fault${left.length === 1 ? '' : 's'} before exit…`);
         left = await live.faults.restoreAll(10_000);
       }
@@ -39,7 +71,7 @@ export function runDashboard(config: Config, opts: DashboardOptions = {}): Promi
       live.stop();
       terminal.close();
       if (live.recorder?.path) process.stderr.write(`k2mc: session recorded in ${live.recorder.path}\n`);
-      if (left.length > 0) {
+      if (left.length > 0 && live.faults) {
         process.stderr.write(`k2mc: ${left.length} fault${left.length === 1 ? '' : 's'} still active (recorded in the fault journal; the next k2mc offers to restore). To restore by hand:\n`);
         for (const cmd of live.faults.manualCommands(left)) process.stderr.write(`  ${cmd}\n`);
       }

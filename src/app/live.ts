@@ -1,54 +1,44 @@
-import type { Config, KafkaSpec } from '../config/types.js';
-import { createAppStore, type Frame, type Store } from '../store/store.js';
+import type { Config } from '../config/types.js';
+import { createAppStore, type Frame, type Mode, type Store } from '../store/store.js';
 import { Scheduler } from '../clock/scheduler.js';
-import { DockerSource } from '../sources/docker/source.js';
 import { describeDockerError } from '../sources/docker/client.js';
 import { SourceError } from '../sources/types.js';
-import { DockerStatsSource } from '../sources/docker/stats.js';
-import { CgroupReader } from '../sources/docker/cgroup.js';
-import { ProbeSource, probeTargets } from '../sources/http.js';
-import { HostSource } from '../sources/host.js';
-import { KafkaSource } from '../sources/kafka/source.js';
 import { describeKafkaError } from '../sources/kafka/errors.js';
-import { PrometheusSource, type PrometheusSample } from '../sources/prometheus.js';
+import type { PrometheusSample } from '../sources/prometheus.js';
 import type { KafkaSample } from '../model/kafka.js';
 import type { ContainerStats, DockerSample, HostSample, ProbeResult } from '../model/types.js';
-import { LogFile } from './log-file.js';
-import { stateDir } from './paths.js';
-import { join } from 'node:path';
+import type { LogFile } from './log-file.js';
 import type { PlanWatcher } from '../sources/plans/watch.js';
 import { resolvePlansDir } from '../sources/plans/location.js';
-import { DockerActuator } from '../control/actuator.js';
 import { FaultJournal } from '../control/journal.js';
 import { FaultController } from '../control/faults.js';
 import { configDigest, SessionRecorder } from '../control/recording.js';
+import type { Platform } from '../control/platform.js';
+import { createLivePlatform, type LivePlatform } from './live-platform.js';
+import { BackupMode } from './backup-mode.js';
+import type { BackupChoice } from '../control/backup.js';
 
-// Wires the live sources to the store on the one clock. Returns the store and a stop function;
-// the terminal is opened by the caller, so tests can run the runtime without one.
+export { kafkaSource, LIST_EVERY_MS_WITH_EVENTS, STATS_EVERY_MS, PROBES_EVERY_MS, HOST_EVERY_MS, PROMETHEUS_EVERY_MS } from './live-platform.js';
 
-// While the event stream flows it reports every change at once; the list is only its safety net.
-export const LIST_EVERY_MS_WITH_EVENTS = 5000;
-export const STATS_EVERY_MS = 5000;
-export const PROBES_EVERY_MS = 5000;
-export const HOST_EVERY_MS = 5000;
-export const PROMETHEUS_EVERY_MS = 5000;
+// Wires a platform's sources to the store on the one clock, and its actuator to the failure
+// scenarios. The live platform (Docker, Kafka, HTTP, host) and the simulated one of `k2mc demo`
+// go through the same code; the terminal is opened by the caller, so tests can run it without one.
 
-export interface LiveRuntime {
+export interface Runtime<P extends Platform = Platform> {
   store: Store;
   scheduler: Scheduler;
-  docker: DockerSource;
-  kafka: KafkaSource;
+  platform: P;
   /** Start following the plan (the markdown parser is loaded then, after the first frame). */
   startPlans(): Promise<void>;
+  /** What waits for the first frame: the plan, and the search for a backup recording. */
+  afterFirstFrame(): Promise<void>;
+  backup: BackupMode;
   faults: FaultController;
   recorder?: SessionRecorder;
   stop(): void;
 }
 
-/** The Kafka source; kafkajs logs every connection failure at length: into a file, not on the stage. */
-export function kafkaSource(spec: KafkaSpec, log: LogFile = new LogFile(join(stateDir(), 'kafkajs.log'))): KafkaSource {
-  return new KafkaSource({ spec, onLog: (level, line) => log.write(`${level} ${line}`) });
-}
+export type LiveRuntime = Runtime<LivePlatform> & { docker: LivePlatform['docker']; kafka: LivePlatform['kafka'] };
 
 export function frameOf(config: Config, dockerUrl: string): Frame {
   return {
@@ -63,108 +53,116 @@ export function frameOf(config: Config, dockerUrl: string): Frame {
   };
 }
 
-export interface LiveOptions {
+export interface RuntimeOptions {
   autoStart?: boolean;
-  /** Where kafkajs's own log lines go (default: kafkajs.log in the state directory). */
-  kafkaLog?: LogFile;
   /** The fault journal (default: faults-<project>.json in the state directory). */
   journal?: FaultJournal;
   /** Where this session is recorded; undefined = not recorded. */
   recordDir?: string;
   /** Terminal size for the recording's header. */
   size?: { columns: number; rows: number };
+  /** Backup mode (`b`): where recordings are, and the golden one if configured. */
+  backup?: { dir: string; golden?: string };
 }
 
-/** How long a Docker event waits before the list it triggers (see onEvent). */
-const EVENT_SETTLE_MS = 60;
+export interface LiveOptions extends RuntimeOptions {
+  /** Where kafkajs's own log lines go (default: kafkajs.log in the state directory). */
+  kafkaLog?: LogFile;
+}
+
+export interface PlatformSetup<P extends Platform> {
+  mode: Mode;
+  /** The platform's time (default the wall clock; virtual for the simulation). */
+  clock?: () => number;
+  /** Real milliseconds between clock ticks (default config.refreshMs). */
+  periodMs?: number;
+  /** Built once the store exists: sources may nudge the clock and log. */
+  create(hooks: { nudge(source: string, afterMs: number): void; warn(text: string): void; scenarios(): Config['scenarios'] }): P;
+}
+
+/** Hands one sample to the store by its source's name (live, simulated and replayed alike). */
+export function applySample(store: Store, name: string, value: unknown, at: number): void {
+  const s = store.getState();
+  if (name === 'docker') s.applyDocker(value as DockerSample, at);
+  else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);
+  else if (name === 'probes') s.applyProbes(value as Record<string, ProbeResult>, at);
+  else if (name === 'host') s.applyHost(value as HostSample, at);
+  else if (name === 'kafka') s.applyKafka(value as KafkaSample, at);
+  else if (name === 'prometheus') s.applyPrometheus(value as PrometheusSample);
+  else if (name === 'docker!') s.dockerFailed(String(value), at);
+  else if (name === 'host!') s.hostFailed(String(value), at);
+  else if (name === 'kafka!') s.kafkaFailed(String(value), at);
+}
 
 export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
-  let scheduler: Scheduler;
-  const docker = new DockerSource({
-    url: config.dockerHost,
-    project: config.project,
-    expectedNames: config.services.map((s) => s.container),
-    timeoutMs: Math.max(2000, config.refreshMs * 2),
-    everyTicksWithEvents: Math.max(1, Math.round(LIST_EVERY_MS_WITH_EVENTS / config.refreshMs)),
-    // An event (pause, die, health_status…) is shown at once, not at the next tick. The engine
-    // sends an event a few milliseconds before its list shows the change (measured: 5 ms median,
-    // 13 ms max, listed right on the event it read the old state 55 times in 60), so the list
-    // waits a little; a stop's kill, die and stop events then cost one list, not three.
-    onEvent: () => scheduler.nudge('docker', EVENT_SETTLE_MS),
-    onStreamError: (message) => store.getState().log('warn', message),
-  });
-  const store = createAppStore(frameOf(config, docker.url), 'live');
-  // The container list runs every tick (and at once on a Docker event); the rest move slowly and
-  // each request costs CPU here and in the daemon, so they run on longer cadences.
-  const ticks = (ms: number) => Math.max(1, Math.round(ms / config.refreshMs));
-  const probes = new ProbeSource(
-    probeTargets(config.services),
-    ticks(PROBES_EVERY_MS),
-  );
-  const stats = new DockerStatsSource(docker.api, () => docker.latest, {
-    everyTicks: ticks(STATS_EVERY_MS),
-    intervalMs: STATS_EVERY_MS,
-    // Only an engine on this host shares our cgroup filesystem.
-    cgroups: docker.url.startsWith('unix://') ? new CgroupReader() : undefined,
-  });
-  const host = new HostSource(() => store.getState().docker.sample?.engine.rootDir, ticks(HOST_EVERY_MS));
-  const kafka = kafkaSource(config.kafka, opts.kafkaLog);
-  const prometheus = config.kafka.prometheusUrl ? new PrometheusSource(config.kafka.prometheusUrl, ticks(PROMETHEUS_EVERY_MS)) : undefined;
+  const runtime = startRuntime(config, { mode: 'live', create: (hooks) => createLivePlatform(config, { ...hooks, kafkaLog: opts.kafkaLog }) }, opts);
+  return { ...runtime, docker: runtime.platform.docker, kafka: runtime.platform.kafka };
+}
 
-  // Every sample that reaches the store is also recorded (buffered; written every other second).
+export function startRuntime<P extends Platform>(config: Config, setup: PlatformSetup<P>, opts: RuntimeOptions = {}): Runtime<P> {
+  const clock = setup.clock ?? Date.now;
+  let scheduler: Scheduler | undefined;
+  let store: Store | undefined;
+  const platform = setup.create({
+    nudge: (name, afterMs) => scheduler?.nudge(name, afterMs),
+    warn: (text) => store?.getState().log('warn', text),
+    scenarios: () => store?.getState().frame.scenarios ?? config.scenarios,
+  });
+  store = createAppStore(frameOf(config, platform.dockerUrl), setup.mode, clock(), clock);
+  const st = store;
+
+  // Every sample that reaches the store is also recorded (buffered; written every other second),
+  // and so is every failure, so a replay shows outages as they were.
   const recorder = opts.recordDir
     ? new SessionRecorder({
         dir: opts.recordDir,
-        header: { startedAt: Date.now(), project: config.project, platform: config.platform, configDigest: configDigest(config), columns: opts.size?.columns ?? 160, rows: opts.size?.rows ?? 45 },
+        maxFileBytes: config.recording?.maxFileBytes,
+        maxTotalBytes: config.recording?.maxTotalBytes,
+        header: { startedAt: clock(), project: config.project, platform: config.platform, configDigest: configDigest(config), columns: opts.size?.columns ?? 160, rows: opts.size?.rows ?? 45, frame: frameOf(config, platform.dockerUrl) },
       })
     : undefined;
   let lastFlush = 0;
-  scheduler = new Scheduler(config.refreshMs, {
-    onTick: (now) => {
-      store.getState().tick(now);
-      if (recorder && now - lastFlush >= 2000) {
-        lastFlush = now;
-        recorder.flush();
-        if (recorder.problem) store.getState().log('warn', recorder.problem);
-      }
+  const backup = new BackupMode(st, clock, applySample);
+  const deliver = (name: string, value: unknown, at: number) => {
+    recorder?.record(name, value, at);
+    // The file exists from the first sample on, so even a session killed at once leaves one.
+    if (recorder && !recorder.path) recorder.flush();
+    applySample(backup.liveStore, name, value, at);
+  };
+  scheduler = new Scheduler(
+    setup.periodMs ?? config.refreshMs,
+    {
+      onTick: (now) => {
+        if (backup.active) backup.tick(now);
+        else st.getState().tick(now);
+        if (recorder && now - lastFlush >= 2000) {
+          lastFlush = now;
+          recorder.flush();
+          if (recorder.problem) st.getState().log('warn', recorder.problem);
+        }
+      },
+      onSample: (name, value, _started, at) => deliver(name, value, at),
+      onError: (name, error, started) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        // The source words its own failures; a deadline comes from the scheduler and is worded here.
+        if (name === 'docker') deliver('docker!', error instanceof SourceError ? reason : describeDockerError(platform.dockerUrl, error), started);
+        else if (name === 'host') deliver('host!', reason, started);
+        else if (name === 'kafka') deliver('kafka!', error instanceof SourceError ? reason : describeKafkaError(config.kafka.brokers.join(','), error), started);
+        else if (name === 'prometheus') deliver('prometheus', { at: started, note: `unreachable: ${reason}` }, started);
+      },
     },
-    onSample: (name, value, _started, at) => {
-      recorder?.record(name, value, at);
-      // The file exists from the first sample on, so even a session killed at once leaves one.
-      if (recorder && !recorder.path) recorder.flush();
-      const s = store.getState();
-      if (name === 'docker') s.applyDocker(value as DockerSample, at);
-      else if (name === 'stats') s.applyStats(value as Record<string, ContainerStats>, at);
-      else if (name === 'probes') s.applyProbes(value as Record<string, ProbeResult>, at);
-      else if (name === 'host') s.applyHost(value as HostSample, at);
-      else if (name === 'kafka') s.applyKafka(value as KafkaSample, at);
-      else if (name === 'prometheus') s.applyPrometheus(value as PrometheusSample);
-    },
-    onError: (name, error, started) => {
-      const s = store.getState();
-      const reason = error instanceof Error ? error.message : String(error);
-      // The source words its own failures; a deadline comes from the scheduler and is worded here.
-      if (name === 'docker') s.dockerFailed(error instanceof SourceError ? reason : describeDockerError(docker.url, error), started);
-      else if (name === 'host') s.hostFailed(reason, started);
-      else if (name === 'kafka') s.kafkaFailed(error instanceof SourceError ? reason : describeKafkaError(kafka.brokers, error), started);
-      else if (name === 'prometheus') s.applyPrometheus({ at: started, note: `unreachable: ${reason}` });
-    },
-  });
-  scheduler.add(docker);
-  scheduler.add(stats);
-  if (config.services.some((s) => s.probe)) scheduler.add(probes);
-  scheduler.add(host);
-  scheduler.add(kafka);
-  if (prometheus) scheduler.add(prometheus);
+    clock,
+  );
+  for (const source of platform.sources) scheduler.add(source);
 
   // Details are fetched when the overlay opens for a container (the UI itself does no I/O).
-  const unsubscribe = store.subscribe((state, prev) => {
+  const unsubscribe = st.subscribe((state, prev) => {
     const d = state.ui.details;
     if (!d || d === prev.ui.details || !d.loading || !d.containerId) return;
     const id = d.containerId;
-    docker.details(id).then(
-      (data) => store.getState().setDetails({ ...d, loading: false, data }),
-      (e: Error) => store.getState().setDetails({ ...d, loading: false, error: `details unavailable: ${e.message}` }),
+    platform.details(id).then(
+      (data) => st.getState().setDetails({ ...d, loading: false, data }),
+      (e: Error) => st.getState().setDetails({ ...d, loading: false, error: `details unavailable: ${e.message}` }),
     );
   });
 
@@ -176,15 +174,15 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
   const startPlans = async () => {
     const { PlanWatcher } = await import('../sources/plans/watch.js');
     if (stopped || plans) return;
-    plans = new PlanWatcher(location, config.plans.file, (plan) => store.getState().applyPlan(plan));
+    plans = new PlanWatcher(location, config.plans.file, (plan) => st.getState().applyPlan(plan));
     plans.start();
   };
-  const unsubscribePlan = store.subscribe((state, prev) => {
+  const unsubscribePlan = st.subscribe((state, prev) => {
     const ask = state.planToggle;
     if (!ask || ask === prev.planToggle) return;
     const plan = state.plan;
     const done = () => {
-      store.getState().stepToggleDone();
+      st.getState().stepToggleDone();
       plans?.reload();
     };
     if (!plan?.path || plan.text === undefined) return done();
@@ -193,39 +191,66 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
       togglePlanStep(plan.path!, plan.text!, ask.step, today).then(
         ({ doc }) => {
           const step = doc.steps.find((x) => x.number === ask.step);
-          store.getState().log('ok', `plan: step ${ask.step} marked ${step?.status === 'complete' || step?.status === 'validated' ? 'done' : 'not done'} in ${plan.path}`);
+          st.getState().log('ok', `plan: step ${ask.step} marked ${step?.status === 'complete' || step?.status === 'validated' ? 'done' : 'not done'} in ${plan.path}`);
           done();
         },
         (e: Error) => {
-          store.getState().log(e instanceof PlanConflictError ? 'warn' : 'error', `plan: ${e.message}`);
+          st.getState().log(e instanceof PlanConflictError ? 'warn' : 'error', `plan: ${e.message}`);
           done();
         },
       ),
     );
   });
 
-  // Failure scenarios act through one actuator; the journal keeps the active faults on disk.
-  const actuator = new DockerActuator({ api: docker.api, project: config.project, services: config.services, readOnly: config.readOnly, scenarios: () => store.getState().frame.scenarios });
+  // Failure scenarios act through the platform's actuator; the journal keeps the active faults on disk.
   const journal = opts.journal ?? new FaultJournal(config.project);
   const left = journal.load();
-  if (journal.problem) store.getState().log('warn', journal.problem);
+  if (journal.problem) st.getState().log('warn', journal.problem);
   if (left.length > 0) {
-    store.getState().setFaults(left);
+    st.getState().setFaults(left);
     const what = left.map((f) => `${f.scenario} (${f.touched.map((t) => t.name).join(', ')})`).join(', ');
-    store.getState().log('error', `${left.length} fault${left.length === 1 ? '' : 's'} left active by an earlier run of k2mc: ${what} — press R to restore`);
+    st.getState().log('error', `${left.length} fault${left.length === 1 ? '' : 's'} left active by an earlier run of k2mc: ${what} — press R to restore`);
   }
-  const faults = new FaultController(store, actuator, journal);
+  const faults = new FaultController(st, platform.actuator, journal, clock, () => backup.liveStore);
 
+  // Backup mode: the recording to fall back on is looked for once the first frame is drawn, so
+  // that `b` switches within a frame; the runtime carries out what the keys ask.
+  let choice: BackupChoice | undefined;
+  const findBackupRecording = async () => {
+    if (!opts.backup || setup.mode !== 'live') return;
+    const { findBackup } = await import('../control/backup.js');
+    if (stopped) return;
+    const found = findBackup({ dir: opts.backup.dir, golden: opts.backup.golden, exclude: recorder?.path, services: config.services });
+    choice = found.choice;
+    st.getState().setBackup(choice ? { file: choice.file, label: choice.label } : { problem: found.problems.join('; ') });
+    if (opts.backup.golden && found.problems.length) st.getState().log('warn', found.problems[0]!);
+  };
+  const unsubscribeView = st.subscribe((state, prev) => {
+    const req = state.viewRequest;
+    if (!req || req === prev.viewRequest) return;
+    st.getState().viewDone();
+    if (req.kind !== 'backup') return backup.control(req);
+    if (backup.active) return backup.leave();
+    if (choice) return backup.enter(choice);
+    const why = st.getState().backup.problem ?? 'still looking for a recording';
+    st.getState().log('warn', `backup mode unavailable: ${why}`);
+  });
+
+  const afterFirstFrame = async () => {
+    await startPlans();
+    await findBackupRecording();
+  };
   if (opts.autoStart !== false) {
     scheduler.start();
-    void startPlans();
+    void afterFirstFrame();
   }
   return {
-    store,
+    store: st,
     scheduler,
-    docker,
-    kafka,
+    platform,
     startPlans,
+    afterFirstFrame,
+    backup,
     faults,
     recorder,
     stop() {
@@ -234,8 +259,9 @@ export function startLive(config: Config, opts: LiveOptions = {}): LiveRuntime {
       faults.stop();
       unsubscribe();
       unsubscribePlan();
+      unsubscribeView();
       plans?.close();
-      scheduler.stop();
+      scheduler!.stop();
     },
   };
 }

@@ -71,6 +71,7 @@ export const DEFAULT_CONFIG: Config = {
   kafka: DEFAULT_KAFKA,
   plans: {},
   scenarios: DEFAULT_SCENARIOS,
+  recording: { maxFileBytes: 50 * 2 ** 20, maxTotalBytes: 500 * 2 ** 20 },
   source: 'built-in defaults',
 };
 

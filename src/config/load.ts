@@ -3,7 +3,8 @@
 // The file format is documented at the top of schema.ts.
 
 import type { z } from 'zod';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
 import { DEFAULT_CONFIG, DEFAULT_KAFKA, DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SERVICES } from './defaults.js';
 import type { Config, KafkaSpec, ProbeSpec, ServiceSpec } from './types.js';
 import { DEFAULT_SCENARIOS, scenarioServices } from '../control/defaults.js';
@@ -243,6 +244,22 @@ function kafkaSpec(file: KafkaEntry | undefined, flag: string | undefined, env: 
   };
 }
 
+/** Recording paths given in a config file are relative to that file. */
+function recordingSpec(entry: ConfigFile['recording'], configPath: string | undefined): Config['recording'] {
+  const base = configPath ? dirname(resolve(configPath)) : process.cwd();
+  const MB = 2 ** 20;
+  return {
+    dir: entry?.dir ? resolve(base, expandHome(entry.dir)) : undefined,
+    golden: entry?.golden ? resolve(base, expandHome(entry.golden)) : undefined,
+    maxFileBytes: (entry?.maxFileMB ?? 50) * MB,
+    maxTotalBytes: (entry?.maxTotalMB ?? 500) * MB,
+  };
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+}
+
 /** A plans directory given in a config file is relative to that file. */
 function plansSpec(entry: ConfigFile['plans'], flag: string | undefined, configPath: string | undefined): Config['plans'] {
   const fromFile = typeof entry === 'string' ? { dir: entry } : (entry ?? {});
@@ -396,6 +413,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     kafka,
     plans: plansSpec(file.plans, flags.plans, opts.configPath),
     scenarios: scenariosSpec(file.scenarios, services, kafka, read?.src),
+    recording: recordingSpec(file.recording, opts.configPath),
     source: sources.length > 0 ? sources.join(' + ') : DEFAULT_CONFIG.source,
   };
 }

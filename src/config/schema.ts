@@ -27,6 +27,11 @@
 //       - k2-iceberg-writer-crypto-v2
 //     prometheus: http://localhost:9090                    # or false for none
 //   plans: plans/                # the plans directory, or {dir: plans/, file: demo-readiness.md}
+//   recording:                   # session recordings and backup mode (all optional)
+//     dir: recordings/           # where live sessions are recorded (default ~/.local/state/k2mc/recordings)
+//     golden: rehearsal.jsonl    # the recording `b` plays (default: the newest with a healthy minute)
+//     maxFileMB: 50              # a session file past this is continued in a new part
+//     maxTotalMB: 500            # the oldest recordings are deleted beyond this total
 //   scenarios:                   # failure scenarios; when given, replaces the built-in list
 //     - name: stream-outage      # required: lowercase letters, digits and "-"; unique
 //       key: "1"                 # required: one printable ASCII character, unique (0..9 may be unquoted)
@@ -292,6 +297,25 @@ const PlansSchema = z.union(
 );
 
 // ---------------------------------------------------------------------------------------------
+// recording
+// ---------------------------------------------------------------------------------------------
+
+const megabytes = (what: string) =>
+  z.number({ error: `expected the ${what} in megabytes, a whole number from 1 to 100000` }).int({ error: `expected the ${what} in megabytes, a whole number from 1 to 100000` }).min(1).max(100_000);
+
+const RecordingSchema = z
+  .strictObject(
+    {
+      dir: z.string({ error: 'expected a directory for the recordings' }).min(1, { error: 'expected a directory for the recordings' }),
+      golden: z.string({ error: 'expected the path of a recording (.jsonl)' }).min(1, { error: 'expected the path of a recording (.jsonl)' }),
+      maxFileMB: megabytes('size of one recording file'),
+      maxTotalMB: megabytes('total size of the recordings'),
+    },
+    { error: 'expected a mapping with dir, golden, maxFileMB, maxTotalMB (all optional)' },
+  )
+  .partial();
+
+// ---------------------------------------------------------------------------------------------
 // scenarios
 // ---------------------------------------------------------------------------------------------
 
@@ -525,6 +549,7 @@ export const CONFIG_SECTIONS = {
   services: ServicesSchema,
   kafka: KafkaSchema,
   plans: PlansSchema,
+  recording: RecordingSchema,
   scenarios: ScenariosSchema,
 };
 

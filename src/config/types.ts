@@ -78,6 +78,8 @@ export interface Config {
    * those naming a service `services` lacks. Empty when the file says `scenarios: []`.
    */
   scenarios: Scenario[];
+  /** Session recordings and backup mode; paths resolved against the config file's folder. */
+  recording: { dir?: string; golden?: string; maxFileBytes: number; maxTotalBytes: number };
   /** Where the config came from, for messages ("built-in defaults", a path). */
   source: string;
 }

@@ -18,6 +18,10 @@ export class FaultController {
     private readonly store: Store,
     private readonly actuator: Actuator,
     private readonly journal: FaultJournal,
+    /** The platform's time (virtual in `k2mc demo`), for the times of what was done. */
+    private readonly clock: () => number = Date.now,
+    /** Where the platform's measured state is (in backup mode the screen shows a recording instead). */
+    private readonly measured: () => Store = () => store,
   ) {
     this.unsubscribe = store.subscribe((state, prev) => {
       const req = state.faults.request;
@@ -41,7 +45,7 @@ export class FaultController {
         const scenario = s.frame.scenarios.find((x) => x.name === req.scenario);
         if (scenario) {
           const { fault, results } = await this.actuator.fire(scenario);
-          this.store.getState().faultFired(fault, scenario.name, results, Date.now());
+          this.store.getState().faultFired(fault, scenario.name, results, this.clock());
         }
       } else if (req.kind === 'restore') {
         const fault = s.faults.active.find((f) => f.id === req.faultId);
@@ -60,7 +64,7 @@ export class FaultController {
 
   private async restoreOne(fault: ActiveFault): Promise<boolean> {
     const results = await this.actuator.restore(fault);
-    this.store.getState().faultRestored(fault.id, results, Date.now());
+    this.store.getState().faultRestored(fault.id, results, this.clock());
     return results.every((r) => r.ok);
   }
 
@@ -78,7 +82,7 @@ export class FaultController {
       const scenario = s.frame.scenarios.find((x) => x.name === fault.scenario);
       const prev = s.faults.checks[fault.id];
       if (!scenario?.expect || (prev && prev.status !== 'pending')) continue;
-      s.setCheck(fault.id, checkExpectation(scenario.expect, fault.startedAt, expectationInput(this.store), now), now);
+      s.setCheck(fault.id, checkExpectation(scenario.expect, fault.startedAt, expectationInput(this.measured()), now), now);
     }
   }
 

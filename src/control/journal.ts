@@ -59,6 +59,14 @@ export class FaultJournal {
     readonly path: string = journalPath(project),
   ) {}
 
+  /** A journal that keeps nothing on disk (the simulated platform's faults end with k2mc). */
+  static inMemory(project: string): FaultJournal {
+    const journal = new FaultJournal(project, '');
+    journal.load = () => [];
+    journal.save = () => undefined;
+    return journal;
+  }
+
   /** This project's faults. Never throws: a corrupt or unreadable file gives [] and `problem`. */
   load(): ActiveFault[] {
     this.problem = undefined;

@@ -21,6 +21,8 @@ export interface RecordingHeader {
   rows: number;
   /** 1 for the first file of a session, then 2, 3… when it was rotated. */
   part: number;
+  /** What the dashboard showed it against (services, Kafka spec, scenarios), secrets removed. */
+  frame?: unknown;
 }
 
 export interface RecordedSample {
@@ -130,7 +132,7 @@ export class SessionRecorder {
       }
     }
     this.fd = fd;
-    const header: RecordingHeader = { k2mc: 'recording', version: RECORDING_VERSION, ...h, part: this.part };
+    const header = redact({ k2mc: 'recording', version: RECORDING_VERSION, ...h, part: this.part }) as RecordingHeader;
     const line = `${JSON.stringify(header)}\n`;
     writeSync(fd, line);
     this.size = Buffer.byteLength(line);

@@ -20,7 +20,8 @@ export const EVENT_LOG_LIMIT = 500;
 
 export type PanelId = 'services' | 'kafka' | 'host' | 'events';
 export const PANELS: PanelId[] = ['services', 'kafka', 'host', 'events'];
-export type Mode = 'live' | 'replay' | 'simulated';
+/** live: the platform itself; backup: a recording instead (`b`); replay: `k2mc replay`; simulated: `k2mc demo`. */
+export type Mode = 'live' | 'backup' | 'replay' | 'simulated';
 export type Overlay = 'none' | 'help' | 'details' | 'checklist' | 'scenarios' | 'quit-confirm';
 
 export interface DetailsState {
@@ -40,6 +41,8 @@ export interface Frame {
   services: ServiceSpec[];
   kafka: KafkaSpec;
   scenarios: Scenario[];
+  /** Simulated seconds per real second (`k2mc demo --speed`). */
+  speed?: number;
 }
 
 /** A request from the keyboard to the runtime, which owns the actuator. */
@@ -56,10 +59,57 @@ export interface FaultsState {
   busy: boolean;
 }
 
+/** Where a replay stands (backup mode and `k2mc replay`). */
+export interface ReplayState {
+  /** The recording's file. */
+  file: string;
+  /** When the recording started (epoch ms). */
+  recordedAt: number;
+  /** Position from the recording's start, and its length (ms). */
+  positionMs: number;
+  durationMs: number;
+  speed: number;
+  paused: boolean;
+  /** Lines of the file that were not complete samples (cut off, corrupt). */
+  skipped: number;
+  /** How often it has started over (backup mode loops). */
+  loops: number;
+}
+
+/** A request from the keyboard to the runtime about what is shown (backup switch, replay controls). */
+export type ViewRequest =
+  | { kind: 'backup' }
+  | { kind: 'pause' }
+  | { kind: 'seek'; deltaMs: number }
+  | { kind: 'speed'; direction: 1 | -1 };
+
+/** The presenter's demo timer (`t`), with section markers (`n`). */
+export interface DemoTimer {
+  running: boolean;
+  /** When the current run of the timer started (platform time). */
+  startedAt?: number;
+  /** Time counted before the current run (the timer was stopped and started again). */
+  accumulatedMs: number;
+  sections: { label: string; at: number; elapsedMs: number }[];
+}
+
+/** The demo's target length (the plan's 12 minutes). */
+export const DEMO_TARGET_MS = 12 * 60_000;
+
+export function timerElapsed(t: DemoTimer, now: number): number {
+  return t.accumulatedMs + (t.running && t.startedAt !== undefined ? Math.max(0, now - t.startedAt) : 0);
+}
+
 export interface AppState {
   frame: Frame;
   mode: Mode;
   now: number;
+  /** Set in backup and replay modes. */
+  replay?: ReplayState;
+  /** What `b` would switch to, found after start-up: a recording, or why there is none. */
+  backup: { file?: string; label?: string; problem?: string };
+  viewRequest?: ViewRequest & { at: number };
+  timer: DemoTimer;
   docker: { status: SourceStatus; sample?: DockerSample };
   /** CPU and memory per container id, from the stats source. */
   stats: Record<string, ContainerStats>;
@@ -120,6 +170,15 @@ export interface Actions {
   /** Leave now, whatever is still active (the runtime prints how to restore it by hand). */
   quitNow(): void;
   log(severity: Severity, text: string, at?: number): void;
+  /** Ask the runtime to switch live ⇄ backup, or to steer the replay. */
+  requestView(request: ViewRequest): void;
+  viewDone(): void;
+  setBackup(backup: AppState['backup']): void;
+  setReplay(replay: ReplayState | undefined): void;
+  /** `t`: start or stop the demo timer. */
+  toggleTimer(): void;
+  /** `n`: mark the start of the next section of the demo. */
+  markSection(): void;
   // UI
   resize(columns: number, rows: number): void;
   focusNext(): void;
@@ -148,6 +207,8 @@ export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()
     host: { status: { state: 'connecting' } },
     kafka: { status: { state: 'connecting' } },
     faults: { active: [], checks: {}, busy: false },
+    backup: {},
+    timer: { running: false, accumulatedMs: 0, sections: [] },
     rows: buildRows(frame.services, undefined, {}, {}),
     events: [],
     ui: { panel: 'services', selected: 0, filter: '', filtering: false, overlay: 'none', step: 0, columns: 160, rows: 45 },
@@ -155,13 +216,20 @@ export function initialState(frame: Frame, mode: Mode = 'live', now = Date.now()
   };
 }
 
-function appendEvents(events: LogEvent[], more: LogEvent[]): LogEvent[] {
+/** 3:07 style, for the timer. */
+export function formatMinutes(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+export function appendEvents(events: LogEvent[], more: LogEvent[]): LogEvent[] {
   if (more.length === 0) return events;
   const next = events.concat(more);
   return next.length > EVENT_LOG_LIMIT ? next.slice(next.length - EVENT_LOG_LIMIT) : next;
 }
 
-export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now()): Store {
+/** `clock` stamps what the presenter does (virtual time in `k2mc demo`, the recorded time in a replay). */
+export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now(), clock: () => number = Date.now): Store {
   return createStore<AppState & Actions>()((set) => {
     // Every change of containers, stats or probes rebuilds the rows and logs what changed.
     type Inputs = Pick<AppState, 'docker' | 'stats' | 'probes'>;
@@ -273,14 +341,18 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
         set((s) => {
           const step = s.plan?.doc?.steps[s.ui.step];
           if (!step) return {};
-          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: `read-only: step ${step.number} not changed (started with --read-only)` }]) };
-          return { planToggle: { step: step.number, at: Date.now() } };
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: clock(), severity: 'warn', text: `read-only: step ${step.number} not changed (started with --read-only)` }]) };
+          return { planToggle: { step: step.number, at: clock() } };
         }),
       stepToggleDone: () => set({ planToggle: undefined }),
 
       openScenarios: () =>
         set((s) => {
-          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: 'read-only: failure scenarios are disabled (started with --read-only)' }]) };
+          if (s.mode === 'backup' || s.mode === 'replay') {
+            const why = s.mode === 'backup' ? 'backup mode shows a recording (b goes back to live)' : 'a replay shows a recording';
+            return { events: appendEvents(s.events, [{ at: clock(), severity: 'warn', text: `failure scenarios are disabled: ${why}` }]) };
+          }
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: clock(), severity: 'warn', text: 'read-only: failure scenarios are disabled (started with --read-only)' }]) };
           return { ui: { ...s.ui, overlay: 'scenarios' }, faults: { ...s.faults, armed: undefined } };
         }),
       armScenario: (key) =>
@@ -293,20 +365,20 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
       fireArmed: () =>
         set((s) => {
           const name = s.faults.armed;
-          if (!name || s.faults.busy || s.frame.readOnly) return {};
-          return { ui: { ...s.ui, overlay: 'none' }, faults: { ...s.faults, armed: undefined, busy: true, request: { kind: 'fire', scenario: name, at: Date.now() } } };
+          if (!name || s.faults.busy || s.frame.readOnly || s.mode === 'backup' || s.mode === 'replay') return {};
+          return { ui: { ...s.ui, overlay: 'none' }, faults: { ...s.faults, armed: undefined, busy: true, request: { kind: 'fire', scenario: name, at: clock() } } };
         }),
       requestRestore: (all, thenQuit, faultId) =>
         set((s) => {
-          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'warn', text: 'read-only: nothing to restore (no action is taken with --read-only)' }]) };
+          if (s.frame.readOnly) return { events: appendEvents(s.events, [{ at: clock(), severity: 'warn', text: 'read-only: nothing to restore (no action is taken with --read-only)' }]) };
           if (s.faults.busy) return {};
           const latest = faultId ? s.faults.active.find((f) => f.id === faultId) : s.faults.active.at(-1);
           if (!latest) {
             if (thenQuit) return { quitRequested: true };
-            return { events: appendEvents(s.events, [{ at: Date.now(), severity: 'info', text: 'no active fault to restore' }]) };
+            return { events: appendEvents(s.events, [{ at: clock(), severity: 'info', text: 'no active fault to restore' }]) };
           }
           const request: FaultRequest = all ? { kind: 'restore-all', thenQuit } : { kind: 'restore', faultId: latest.id };
-          return { ui: { ...s.ui, overlay: s.ui.overlay === 'quit-confirm' ? 'none' : s.ui.overlay }, faults: { ...s.faults, busy: true, request: { ...request, at: Date.now() } } };
+          return { ui: { ...s.ui, overlay: s.ui.overlay === 'quit-confirm' ? 'none' : s.ui.overlay }, faults: { ...s.faults, busy: true, request: { ...request, at: clock() } } };
         }),
       faultFired: (fault, scenario, results, at) =>
         set((s) => ({
@@ -339,7 +411,36 @@ export function createAppStore(frame: Frame, mode: Mode = 'live', now = Date.now
       requestDone: () => set((s) => ({ faults: { ...s.faults, busy: false, request: undefined } })),
       quitNow: () => set({ quitRequested: true }),
 
-      log: (severity, text, at = Date.now()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
+      log: (severity, text, at = clock()) => set((s) => ({ events: appendEvents(s.events, [{ at, severity, text }]) })),
+
+      requestView: (request) =>
+        set((s) => {
+          if (s.viewRequest) return {};
+          if (request.kind === 'backup' && s.mode !== 'live' && s.mode !== 'backup') {
+            return { events: appendEvents(s.events, [{ at: clock(), severity: 'info', text: `backup mode is for live sessions (this is ${s.mode === 'simulated' ? 'the simulation' : 'a replay'})` }]) };
+          }
+          if (request.kind !== 'backup' && !s.replay) return {};
+          return { viewRequest: { ...request, at: clock() } };
+        }),
+      viewDone: () => set({ viewRequest: undefined }),
+      setBackup: (backup) => set({ backup }),
+      setReplay: (replay) => set({ replay }),
+      toggleTimer: () =>
+        set((s) => {
+          const t = s.timer;
+          const now = clock();
+          if (t.running) return { timer: { ...t, running: false, startedAt: undefined, accumulatedMs: timerElapsed(t, now) } };
+          const first = t.accumulatedMs === 0 && t.sections.length === 0;
+          return { timer: { ...t, running: true, startedAt: now, sections: first ? [{ label: 'section 1', at: now, elapsedMs: 0 }] : t.sections } };
+        }),
+      markSection: () =>
+        set((s) => {
+          const t = s.timer;
+          if (!t.running) return {};
+          const now = clock();
+          const label = `section ${t.sections.length + 1}`;
+          return { timer: { ...t, sections: [...t.sections, { label, at: now, elapsedMs: timerElapsed(t, now) }] }, events: appendEvents(s.events, [{ at: now, severity: 'info', text: `demo timer: ${label} at ${formatMinutes(timerElapsed(t, now))}` }]) };
+        }),
 
       resize: (columns, rows) => set((s) => ({ ui: { ...s.ui, columns, rows } })),
       focusNext: () => set((s) => ({ ui: { ...s.ui, panel: PANELS[(PANELS.indexOf(s.ui.panel) + 1) % PANELS.length]! } })),

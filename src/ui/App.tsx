@@ -12,6 +12,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { DetailsView } from './DetailsView.js';
 import { ChecklistView } from './ChecklistView.js';
 import { QuitConfirm, ScenarioMenu } from './ScenarioMenu.js';
+import { Banner, bannerRows } from './Banner.js';
 
 export function App() {
   const columns = useAppStore((s) => s.ui.columns);
@@ -19,8 +20,9 @@ export function App() {
   const count = useAppStore((s) => s.rows.length);
   const overlay = useAppStore((s) => s.ui.overlay);
   const kafkaWants = useAppStore((s) => kafkaPanelWants(s.kafka.view, s.frame.kafka.topics.length, s.frame.kafka.groups.length));
+  const banner = useAppStore((s) => bannerRows(s.mode));
   useKeys();
-  const layout = computeLayout(columns, rows, count, kafkaWants);
+  const layout = computeLayout(columns, rows - banner, count, kafkaWants);
   if (layout.tooSmall) {
     return (
       <Text wrap="truncate">
@@ -58,8 +60,9 @@ export function App() {
       </>
     );
   return (
-    <Box flexDirection="column" width={width} height={layout.height}>
+    <Box flexDirection="column" width={width} height={layout.height + banner}>
       <Header width={width} />
+      {banner ? <Banner width={width} /> : null}
       {body}
       <Footer width={width} />
     </Box>
@@ -139,6 +142,17 @@ function useKeys() {
       else if (filter) s.endFilter(false);
       return;
     }
+    // The replay controls (backup mode and k2mc replay), whatever is open.
+    if (s.replay) {
+      if (input === ' ' && overlay !== 'checklist') return s.requestView({ kind: 'pause' });
+      if (key.leftArrow) return s.requestView({ kind: 'seek', deltaMs: -10_000 });
+      if (key.rightArrow) return s.requestView({ kind: 'seek', deltaMs: 10_000 });
+      if (input === '+' || input === '=') return s.requestView({ kind: 'speed', direction: 1 });
+      if (input === '-' || input === '_') return s.requestView({ kind: 'speed', direction: -1 });
+    }
+    if (input === 'b') return s.requestView({ kind: 'backup' });
+    if (input === 't') return s.toggleTimer();
+    if (input === 'n') return s.markSection();
     if (overlay === 'checklist') {
       if (input === 'c') s.toggleChecklist();
       else if (key.upArrow || input === 'k') s.moveStep(-1);

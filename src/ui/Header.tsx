@@ -1,7 +1,16 @@
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { combineVerdicts, kafkaVerdict, servicesVerdict, type Verdict } from '../model/verdict.js';
-import { kafkaFacts, type AppState } from '../store/store.js';
+import { DEMO_TARGET_MS, formatMinutes, kafkaFacts, timerElapsed, type AppState } from '../store/store.js';
+
+/** The demo timer against its target, or '' when it was never started: " ⏱ 3:07/12:00 §2 ". */
+export function timerText(s: AppState): string {
+  const t = s.timer;
+  if (!t.running && t.accumulatedMs === 0) return '';
+  const elapsed = timerElapsed(t, s.now);
+  const section = t.sections.length > 1 ? ` §${t.sections.length}` : '';
+  return ` ⏱ ${formatMinutes(elapsed)}/${formatMinutes(DEMO_TARGET_MS)}${section}${t.running ? '' : ' stopped'} `;
+}
 
 /** The active faults in one line: scenario, targets, since when, countdown to auto-restore. */
 export function faultsLine(s: AppState): string {
@@ -19,6 +28,7 @@ import { paint } from './paint.js';
 
 const MODE_STYLE = {
   live: { label: ' LIVE ', bg: 'green' },
+  backup: { label: ' BACKUP ', bg: 'red' },
   replay: { label: ' REPLAY ', bg: 'magenta' },
   simulated: { label: ' SIMULATED ', bg: 'blue' },
 } as const;
@@ -38,11 +48,14 @@ export function Header({ width }: { width: number }) {
   const style = LEVEL_STYLE[verdict.level];
   const m = MODE_STYLE[mode];
   const faults = useAppStore(faultsLine);
+  // Seconds only while the timer runs (a frame a second is then what the presenter asked for).
+  const timer = useAppStore(timerText);
+  const overTarget = useAppStore((s) => timerElapsed(s.timer, s.now) > DEMO_TARGET_MS);
   const clock = ` ${formatClock(now).slice(0, 5)} `;
   const tag = `${style.glyph} ${style.word}`;
   // Every part is measured so the line never exceeds the terminal: a wrapped header would spill
   // into the line below. In order of importance: verdict, mode, clock, title, fault, project, reasons.
-  let avail = width - m.label.length - 1 - tag.length - clock.length;
+  let avail = width - m.label.length - 1 - tag.length - clock.length - timer.length;
   const fullTitle = ` ${platform} MISSION CONTROL `;
   const title = avail - fullTitle.length >= 20 ? fullTitle : ` ${platform} `;
   avail -= title.length;
@@ -73,6 +86,11 @@ export function Header({ width }: { width: number }) {
         <Text color={paint(style.color)}>{reason}</Text>
         {showRight ? <Text dimColor> project {project}</Text> : null}
         {showRight && readOnly ? <Text color={paint('yellow')}> READ-ONLY</Text> : null}
+        {timer ? (
+          <Text bold color={paint(overTarget ? 'red' : 'cyan')}>
+            {timer}
+          </Text>
+        ) : null}
         <Text bold>{clock}</Text>
       </Text>
     </Box>

@@ -21,6 +21,12 @@ export const KEYS: KeyHelp[] = [
   { key: 'Space', action: 'in the checklist: mark the selected step done / undone in the plan file' },
   { key: 'f', action: 'failure scenarios: a key arms one, Enter fires it (real faults through Docker), Esc cancels', hint: ['f', 'faults'] },
   { key: 'r / R', action: 'restore the latest active fault / all of them', hint: ['r', 'restore'] },
+  { key: 'b', action: 'backup mode: replay a recording instead of the live platform (golden or latest healthy); b again: live', hint: ['b', 'backup'] },
+  { key: 't', action: 'start / stop the demo timer (header, against the 12-minute target)', hint: ['t', 'timer'] },
+  { key: 'n', action: 'mark the start of the next demo section (timer running)' },
+  { key: 'Space', action: 'in a replay: pause / play' },
+  { key: '← / →', action: 'in a replay: seek back / forward 10 s' },
+  { key: '+ / -', action: 'in a replay: faster / slower (0.25× to 16×)' },
 ];
 
 export const FOOTER_KEYS: [string, string][] = KEYS.flatMap((k) => (k.hint ? [k.hint] : []));

@@ -98,6 +98,11 @@ export class DockerSource implements Source<DockerSample> {
     return { engine: this.engine, containers };
   }
 
+  /** The engine as last read (version and data root once known). */
+  get engineInfo(): EngineInfo {
+    return this.engine;
+  }
+
   /** An event said this container changed: inspect it again on the next sample. */
   markDirty(id: string): void {
     this.dirty.add(id);
