@@ -18,7 +18,8 @@ export interface DemoOptions extends RuntimeOptions {
 export function demoConfig(config: Config, speed: number): { config: Config; periodMs: number } {
   const periodMs = Math.max(MIN_DEMO_PERIOD_MS, Math.round(config.refreshMs / speed));
   // Every duration the runtime and the model read (cadences, windows) is in platform time.
-  return { config: { ...config, refreshMs: Math.round(periodMs * speed), dockerHost: 'simulated' }, periodMs };
+  // The simulated broker is named as such wherever the live one's address would be shown.
+  return { config: { ...config, refreshMs: Math.round(periodMs * speed), dockerHost: 'simulated', kafka: { ...config.kafka, brokers: ['simulated'] } }, periodMs };
 }
 
 export function startDemo(base: Config, opts: DemoOptions = {}): Runtime<SimulatedPlatform> {

@@ -16,7 +16,7 @@ import { configDigest, SessionRecorder } from '../control/recording.js';
 import type { Platform } from '../control/platform.js';
 import { createLivePlatform, type LivePlatform } from './live-platform.js';
 import { BackupMode } from './backup-mode.js';
-import type { BackupChoice } from '../control/backup.js';
+import { findBackup, type BackupSearch } from '../control/backup.js';
 
 export { kafkaSource, LIST_EVERY_MS_WITH_EVENTS, STATS_EVERY_MS, PROBES_EVERY_MS, HOST_EVERY_MS, PROMETHEUS_EVERY_MS } from './live-platform.js';
 
@@ -215,15 +215,15 @@ export function startRuntime<P extends Platform>(config: Config, setup: Platform
 
   // Backup mode: the recording to fall back on is looked for once the first frame is drawn, so
   // that `b` switches within a frame; the runtime carries out what the keys ask.
-  let choice: BackupChoice | undefined;
-  const findBackupRecording = async () => {
-    if (!opts.backup || setup.mode !== 'live') return;
-    const { findBackup } = await import('../control/backup.js');
-    if (stopped) return;
-    const found = findBackup({ dir: opts.backup.dir, golden: opts.backup.golden, exclude: recorder?.path, services: config.services });
-    choice = found.choice;
-    st.getState().setBackup(choice ? { file: choice.file, label: choice.label } : { problem: found.problems.join('; ') });
-    if (opts.backup.golden && found.problems.length) st.getState().log('warn', found.problems[0]!);
+  let search: BackupSearch | undefined;
+  const findBackupRecording = (): BackupSearch | undefined => {
+    if (!opts.backup || setup.mode !== 'live') return undefined;
+    if (search) return search;
+    search = findBackup({ dir: opts.backup.dir, golden: opts.backup.golden, exclude: recorder?.path, services: config.services });
+    const c = search.choice;
+    st.getState().setBackup(c ? { file: c.file, label: c.label } : { problem: search.problems.join('; ') });
+    if (opts.backup.golden && search.problems.length) st.getState().log('warn', search.problems[0]!);
+    return search;
   };
   const unsubscribeView = st.subscribe((state, prev) => {
     const req = state.viewRequest;
@@ -231,14 +231,15 @@ export function startRuntime<P extends Platform>(config: Config, setup: Platform
     st.getState().viewDone();
     if (req.kind !== 'backup') return backup.control(req);
     if (backup.active) return backup.leave();
-    if (choice) return backup.enter(choice);
-    const why = st.getState().backup.problem ?? 'still looking for a recording';
-    st.getState().log('warn', `backup mode unavailable: ${why}`);
+    // Pressed before the search after the first frame: look now.
+    const found = findBackupRecording();
+    if (found?.choice) return backup.enter(found.choice);
+    st.getState().log('warn', `backup mode unavailable: ${found ? found.problems.join('; ') : 'not in this mode'}`);
   });
 
   const afterFirstFrame = async () => {
     await startPlans();
-    await findBackupRecording();
+    if (!stopped) findBackupRecording();
   };
   if (opts.autoStart !== false) {
     scheduler.start();

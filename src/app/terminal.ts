@@ -52,8 +52,10 @@ export function openTerminal(store: Store, out: NodeJS.WriteStream = process.std
     lost?.();
   };
   out.on('error', onError);
+  // Nothing is drawn once closed: Ink's last frame after unmount would otherwise land, by absolute
+  // positions, on the normal screen, over what k2mc prints on the way out.
   const writer = new FrameWriter((data) => {
-    if (!gone) out.write(data);
+    if (!gone && !closed) out.write(data);
   });
   const sink = new FrameSink(out, writer);
   writer.columns = sink.columns;

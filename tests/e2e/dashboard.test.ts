@@ -127,6 +127,63 @@ describe('k2mc in a real terminal', () => {
     expect(report.plan?.steps.length).toBeGreaterThan(0);
   }, 90_000);
 
+  it('records the session; b switches to its replay and back to fresh live data; k2mc replay plays it', async () => {
+    // A short rehearsal, recorded.
+    const first = quiet();
+    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, first);
+    await tmux.waitFor((x) => x.includes('● ALL GO') && new RegExp(`${LIVE.replace(/\./g, '\\.')}\\s+\\d`).test(x), 'a green dashboard with trades');
+    await new Promise((r) => setTimeout(r, 4000));
+    tmux.keys('q');
+    let s = await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit', 15_000, true);
+    const file = /k2mc: session recorded in (\S+\.jsonl)/.exec(s)?.[1];
+    expect(file, s).toBeDefined();
+    expect(file!.startsWith(join(first.K2MC_STATE_DIR, 'recordings'))).toBe(true);
+
+    // On stage: the golden recording is that rehearsal; b shows it, the live platform is hidden.
+    const goldenConfig = join(mkdtempSync(join(tmpdir(), 'k2mc-e2e-golden-')), 'k2mc.yaml');
+    writeFileSync(goldenConfig, `${readFileSync(configPath, 'utf8')}\nrecording:\n  golden: ${file}\n`);
+    tmux.start(`node ${bin} --config ${goldenConfig}; echo "k2mc exited with $?"`, 160, 45, quiet());
+    await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes(' LIVE '), 'live and green');
+    tmux.keys('b');
+    s = await tmux.waitFor((x) => x.includes(' BACKUP — replay of golden recording ') && x.includes('live platform not shown'), 'the backup banner', 5_000);
+    expect(s).toMatch(/● k2e2e-api\s+running/);
+    tmux.keys('f');
+    await tmux.waitFor((x) => x.includes('failure scenarios are disabled: backup mode shows a recording'), 'scenarios refused in backup mode');
+    await docker.getContainer(`${project}-api`).pause();
+    try {
+      // The live platform breaks while the recording plays: the screen keeps the recording…
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(tmux.screen()).toMatch(/● k2e2e-api\s+running/);
+      // …and b brings back the live figures, fresh, including what happened meanwhile.
+      tmux.keys('b');
+      s = await tmux.waitFor((x) => x.includes(' LIVE ') && /‖ k2e2e-api\s+paused/.test(x), 'live again with the paused api', 3_000);
+      expect(s).not.toContain('BACKUP —');
+      expect(s).toContain('k2e2e-api running → paused');
+    } finally {
+      await docker.getContainer(`${project}-api`).unpause().catch(() => undefined);
+    }
+    tmux.keys('q');
+    await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit', 15_000, true);
+
+    // k2mc replay: the recording with its controls.
+    const name = file!.split('/').pop()!;
+    tmux.start(`node ${bin} replay ${file}; echo "k2mc exited with $?"`, 160, 45, quiet());
+    s = await tmux.waitFor((x) => x.includes(` REPLAY — ${name} · recorded `) && x.includes('▶ 1×'), 'the replay banner');
+    await tmux.waitFor((x) => x.includes('● ALL GO') && /● k2e2e-kafka\s+running/.test(x), 'the recorded stack');
+    tmux.keys('Space');
+    await tmux.waitFor((x) => x.includes('‖ paused'), 'paused');
+    tmux.keys('Space', '+');
+    await tmux.waitFor((x) => x.includes('▶ 2×'), 'faster');
+    tmux.keys('q');
+    await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit', 15_000, true);
+
+    // Not a recording: one line, exit code 2.
+    tmux.start(`node ${bin} replay ${configPath}; echo "k2mc exited with $?"`, 220, 10, quiet());
+    s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
+    expect(s).toContain(`k2mc: cannot replay ${configPath}: not a k2mc recording`);
+    expect(s).toContain('k2mc exited with 2');
+  }, 120_000);
+
   it('failure scenarios from the keyboard: fire, see, restore; restore on quit, on SIGTERM, and after a crash via the journal', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-state-'));
     const env = { K2MC_STATE_DIR: stateDir };
