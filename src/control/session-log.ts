@@ -314,7 +314,8 @@ export class SessionLog {
     const at = this.clock();
     if (v.level !== this.level || this.verdicts.items.length + this.verdicts.dropped === 0) {
       this.level = v.level;
-      this.verdicts.push({ at, level: v.level, reasons: v.reasons.slice(0, 3) });
+      // Green keeps the reasons of an unknown part ("connecting to Docker"): not worth a line.
+      this.verdicts.push({ at, level: v.level, reasons: v.level === 'green' ? [] : v.reasons.slice(0, 3) });
     }
     for (const [id, rec] of this.open) {
       if (RANK[v.level] > RANK[rec.worst]) rec.worst = v.level;

@@ -142,7 +142,7 @@ describe('session log and report', () => {
     expect(md).toContain('| section 2 | 14:03:11 | 0:58 | 11 min 7 s |');
     expect(md).toContain('- 14:07:11 Docker engine unreachable at unix:///var/run/docker.sock');
     expect(md).not.toContain('recorded: Kafka');
-    expect(md).toContain('- 14:03:45 **red** for 28.8 s — k2-binance-stream paused');
+    expect(md).toContain('- 14:02:11 **green** for 1 min 34 s\n- 14:03:45 **red** for 28.8 s — k2-binance-stream paused\n- 14:04:14 **green**');
     expect(md).not.toContain('none');
   });
 
