@@ -4,6 +4,11 @@ import type { Scheduler } from '../clock/scheduler.js';
 import type { FaultController } from '../control/faults.js';
 import type { Recording, SessionRecorder } from '../control/recording.js';
 import { startLive } from './live.js';
+import type { BackupMode } from './backup-mode.js';
+import { SessionLog } from '../control/session-log.js';
+import { writeSessionReport } from './session-report.js';
+import { stateDir } from './paths.js';
+import { join } from 'node:path';
 import { openTerminal } from './terminal.js';
 
 // The interactive dashboard: a session (live, simulated or replayed) + the terminal, until the
@@ -27,6 +32,8 @@ interface Session {
   afterFirstFrame(): Promise<void>;
   faults?: FaultController;
   recorder?: SessionRecorder;
+  backup?: BackupMode;
+  clock?: () => number;
   stop(): void;
 }
 
@@ -44,6 +51,10 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
     session = startLive(config, { autoStart: false, recordDir: opts.recordDir, size, backup: opts.backup });
   }
   const live = session;
+  // What happens on stage is kept for the report written on quit (measured on the live platform
+  // even while backup mode shows a recording).
+  const backupMode = live.backup;
+  const sessionLog = new SessionLog(live.store, { clock: live.clock, measured: backupMode ? () => backupMode.liveStore : undefined });
   const terminal = openTerminal(live.store);
   setImmediate(() => {
     live.scheduler.start();
@@ -63,6 +74,7 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
         left = await live.faults.restoreAll(10_000);
       }
       unsubscribe();
+      sessionLog.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
@@ -71,6 +83,12 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
       live.stop();
       terminal.close();
       if (live.recorder?.path) process.stderr.write(`k2mc: session recorded in ${live.recorder.path}\n`);
+      if (!opts.replay) try {
+        const report = writeSessionReport(sessionLog.snapshot(), join(stateDir(), 'reports'), { recording: live.recorder?.path });
+        process.stderr.write(`k2mc: session report in ${report}\n`);
+      } catch (e) {
+        process.stderr.write(`k2mc: no session report: ${(e as Error).message}\n`);
+      }
       if (left.length > 0 && live.faults) {
         process.stderr.write(`k2mc: ${left.length} fault${left.length === 1 ? '' : 's'} still active (recorded in the fault journal; the next k2mc offers to restore). To restore by hand:\n`);
         for (const cmd of live.faults.manualCommands(left)) process.stderr.write(`  ${cmd}\n`);

@@ -33,6 +33,8 @@ export interface Runtime<P extends Platform = Platform> {
   /** What waits for the first frame: the plan, and the search for a backup recording. */
   afterFirstFrame(): Promise<void>;
   backup: BackupMode;
+  /** The platform's time (virtual in `k2mc demo`). */
+  clock: () => number;
   faults: FaultController;
   recorder?: SessionRecorder;
   stop(): void;
@@ -252,6 +254,7 @@ export function startRuntime<P extends Platform>(config: Config, setup: Platform
     startPlans,
     afterFirstFrame,
     backup,
+    clock,
     faults,
     recorder,
     stop() {

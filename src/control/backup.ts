@@ -79,7 +79,9 @@ export function findBackup(opts: { dir: string; golden?: string; exclude?: strin
     try {
       const recording = readRecording(opts.golden);
       const stretch = healthyStretch(recording, servicesOf(recording, opts.services));
-      return { choice: { file: opts.golden, label: `golden recording ${stamp(recording.header.startedAt)}`, recording, fromMs: stretch?.fromMs ?? 0 }, problems };
+      // Its healthy minute if it has one; else all of it (a stretch at its very end would loop an instant).
+      const fromMs = stretch && stretch.lengthMs >= HEALTHY_FOR_MS ? stretch.fromMs : 0;
+      return { choice: { file: opts.golden, label: `golden recording ${stamp(recording.header.startedAt)}`, recording, fromMs }, problems };
     } catch (e) {
       problems.push(`golden recording unusable: ${(e as Error).message}`);
     }

@@ -27,7 +27,8 @@ export class FaultController {
       const req = state.faults.request;
       if (req && req !== prev.faults.request) void this.handle();
       if (state.faults.active !== prev.faults.active) this.journal.save(state.faults.active);
-      if (state.now !== prev.now) this.onTick(state.now);
+      // The platform's time, not the screen's: in backup mode the store shows the recording's time.
+      if (state.now !== prev.now) this.onTick(this.measured().getState().now);
     });
   }
 

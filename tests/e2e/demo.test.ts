@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,12 @@ describe('k2mc demo in a real terminal', () => {
 
     tmux.keys('q');
     s = await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit', 15_000, true);
+    // The session report: the scenario with its measured effect and recovery.
+    const report = /k2mc: session report in (\S+\.md)/.exec(s)?.[1];
+    expect(report, s).toBeDefined();
+    const text = readFileSync(report!, 'utf8');
+    expect(text).toContain('consumer-stall');
+    expect(text).toMatch(/lag growing after [\d.]+ s/);
     // A demo is not recorded unless asked: no recordings of a simulation to be mistaken for rehearsals.
     expect(readdirSync(state).filter((f) => f.startsWith('recordings'))).toEqual([]);
   }, 120_000);

@@ -125,6 +125,20 @@ describe('findBackup', () => {
     expect(findBackup({ dir, golden: golden2, services }).choice).toMatchObject({ file: golden2, fromMs: 30_000 });
   });
 
+  it('a golden recording healthy only at its very end plays from its start, not as a loop of its last instant', () => {
+    const golden = write(tmp(), 'golden.jsonl', recording(REC, 90, (s) => (s < 90 ? unhealthyMinio : undefined)), REC);
+    const found = findBackup({ dir: tmp(), golden, services });
+    expect(found.choice!.file).toBe(golden);
+    expect(found.choice!.fromMs).toBe(0);
+    // On screen: the loop plays on with the clock.
+    let now = LIVE_T0;
+    const store = createAppStore(frame, 'live', now, () => now);
+    const backup = new BackupMode(store, () => now, applySample);
+    backup.enter(found.choice!);
+    for (let n = 1; n <= 10; n++) backup.tick((now = LIVE_T0 + n * 1000));
+    expect(store.getState().replay).toMatchObject({ positionMs: 10_000, loops: 0 });
+  });
+
   it('an unusable golden recording: the search goes on, and says what was wrong with it', () => {
     const { dir, older, current } = folder();
     const missing = join(tmp(), 'gone.jsonl');
@@ -175,7 +189,7 @@ describe('findBackup', () => {
 // --- the switch, on screen ---------------------------------------------------------------------
 
 function mount(store: Store) {
-  return render(React.createElement(StoreProvider, { store }, React.createElement(App)));
+  return render(React.createElement(StoreProvider, { store, children: React.createElement(App) }));
 }
 
 /** Lets Ink draw what the store now holds; the frame is then checked as it is (no timing involved). */

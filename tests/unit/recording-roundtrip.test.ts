@@ -56,7 +56,7 @@ async function simulatedSession(
 }
 
 function mount(store: Store) {
-  return render(React.createElement(StoreProvider, { store }, React.createElement(App)));
+  return render(React.createElement(StoreProvider, { store, children: React.createElement(App) }));
 }
 
 /** The frame below the header (and below the banner, when there is one): the panels and the footer. */

@@ -201,6 +201,54 @@ describe('session log and report', () => {
     ]);
   });
 
+  it('tells who restored a fault, failed restores and effects not seen', () => {
+    const { store, log, at, clock } = rig();
+    const s = () => store.getState();
+    at(1000);
+    s().applyDocker(docker(), clock());
+    const restore = (f: ActiveFault, ok = true) => s().faultRestored(f.id, [{ step: stream.restore![0]!, ok, text: ok ? 'k2-binance-stream unpaused' : 'k2-binance-stream: engine said no' }], clock());
+    // auto-restore: the controller logs it, then asks for the restore
+    at(10_000);
+    const auto = { ...fire(store, clock()), autoRestoreAt: T0 + 20_000 };
+    s().setFaults([auto]);
+    at(20_000);
+    s().log('info', 'stream-outage: auto-restore', clock());
+    s().requestRestore(false, false, auto.id);
+    restore(auto);
+    s().requestDone();
+    // R, after one failed attempt; its expectation failed
+    at(30_000);
+    const all = fire(store, clock());
+    at(40_000);
+    s().setCheck(all.id, { status: 'failed', text: 'expected rate 0 within 10 s: still 128 msg/s ✗' }, clock());
+    s().requestRestore(true);
+    restore(all, false);
+    s().requestDone();
+    at(41_000);
+    s().requestRestore(true);
+    restore(all);
+    s().requestDone();
+    // the quit prompt, and k2mc on its way out (no request)
+    at(50_000);
+    const quit = fire(store, clock());
+    s().requestRestore(true, true);
+    restore(quit);
+    s().requestDone();
+    at(60_000);
+    const exit = fire(store, clock());
+    at(61_000);
+    restore(exit);
+    log.stop();
+    const d = log.snapshot();
+    expect(d.scenarios.map((r) => r.restoredBy)).toEqual(['auto', 'all', 'quit', 'exit']);
+    expect(d.scenarios[1]).toMatchObject({ restoredAt: T0 + 41_000, restoreProblems: ['k2-binance-stream: engine said no'], effect: { status: 'failed', afterMs: 10_000 } });
+    const md = renderSessionReport(d);
+    expect(md).toContain('| 14:02:31 (auto-restore) |');
+    expect(md).toContain('| not seen — expected rate 0 within 10 s: still 128 msg/s ✗ | 14:02:52 (R) |');
+    expect(md).toContain('- stream-outage at 14:02:41: restore failed: k2-binance-stream: engine said no');
+    expect(md).toContain('| 14:03:12 (on exit) |');
+  });
+
   it('keeps its lists bounded', () => {
     const { store, log, at, clock } = rig(3);
     for (let i = 1; i <= 10; i++) {
