@@ -1,9 +1,9 @@
 import React from 'react';
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, DEFAULT_KAFKA } from '../../src/config/defaults.js';
 import type { Config, ServiceSpec } from '../../src/config/types.js';
 import { findBackup, HEALTHY_FOR_MS, healthyStretch, type BackupChoice } from '../../src/control/backup.js';
@@ -21,7 +21,16 @@ import { container, spec } from './helpers.js';
 // Backup mode: which recording `b` falls back on (findBackup), and the switch itself in both
 // directions, on the rendered dashboard. Clocks are injected; the replay moves only when told to.
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'k2mc-backup-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'k2mc-backup-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => cleanup());
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const services: ServiceSpec[] = [spec('kafka'), spec('minio'), spec('kafka-ui', false)];
 const frame: Frame = { platform: 'K2', project: 'k2', dockerUrl: 'unix:///var/run/docker.sock', readOnly: false, refreshMs: 1000, services, kafka: DEFAULT_KAFKA, scenarios: DEFAULT_CONFIG.scenarios };
 /** Local time, so the labels read 2026-01-13 16:05. */
@@ -197,7 +206,7 @@ async function frameWhen(lastFrame: () => string | undefined, ok: (f: string) =>
   for (let n = 0; n < 200; n++) {
     const f = lastFrame() ?? '';
     if (ok(f)) return f;
-    await new Promise((r) => setTimeout(r, 5));
+    for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
   }
   return lastFrame() ?? '';
 }
@@ -359,6 +368,7 @@ describe('b in a live runtime', () => {
     await rehearsal.seconds(90);
     const rehearsalFile = rehearsal.runtime.recorder!.path!;
     rehearsal.runtime.stop();
+    runtimes = runtimes.filter((r) => r !== rehearsal.runtime);
     expect(findBackup({ dir, services: config.services }).choice?.file).toBe(rehearsalFile);
 
     // The show: recorded into the same folder for long enough to qualify itself.

@@ -439,7 +439,7 @@ describe('config file errors', () => {
 
   it('lists the known keys when no key is close to an unknown one', () => {
     expect(errorOf(() => parseConfigText('platform: K2\nbananas: 3\n', 'c.yaml'))).toBe(
-      'c.yaml:2: unknown key "bananas" (known keys: platform, project, docker, refresh, readOnly, probeTimeout, services, kafka, plans, scenarios)',
+      'c.yaml:2: unknown key "bananas" (known keys: platform, project, docker, refresh, readOnly, probeTimeout, services, kafka, plans, recording, scenarios)',
     );
   });
 });
@@ -465,7 +465,7 @@ describe('flag validation', () => {
 describe('did you mean', () => {
   it('suggests the closest known key for typos, case and snake_case', () => {
     const top = knownKeysAt([]);
-    expect(top).toEqual(['platform', 'project', 'docker', 'refresh', 'readOnly', 'probeTimeout', 'services', 'kafka', 'plans', 'scenarios']);
+    expect(top).toEqual(['platform', 'project', 'docker', 'refresh', 'readOnly', 'probeTimeout', 'services', 'kafka', 'plans', 'recording', 'scenarios']);
     expect(didYouMean('sevices', top)).toBe('services');
     expect(didYouMean('read_only', top)).toBe('readOnly');
     expect(didYouMean('ReadOnly', top)).toBe('readOnly');
@@ -518,5 +518,30 @@ describe('YAML edge cases', () => {
     expect(errorOf(() => parseConfigText('platform: K2\r\nrefresh: 10', 'c.yaml'))).toBe(
       'c.yaml:2: refresh: expected an integer from 200 to 60000 (milliseconds), got 10',
     );
+  });
+});
+
+describe('recording section', () => {
+  it('defaults: no folder or golden recording of its own, 50 MB files, 500 MB in all', () => {
+    expect(load({}).recording).toEqual({ dir: undefined, golden: undefined, maxFileBytes: 50 * 2 ** 20, maxTotalBytes: 500 * 2 ** 20 });
+  });
+
+  it('resolves paths against the config file and reads the limits in megabytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k2mc-rec-cfg-'));
+    try {
+      const path = join(dir, 'k2mc.yaml');
+      writeFileSync(path, 'recording:\n  dir: recs\n  golden: recs/rehearsal.jsonl\n  maxFileMB: 5\n  maxTotalMB: 40\n');
+      expect(load({ configPath: path }).recording).toEqual({ dir: join(dir, 'recs'), golden: join(dir, 'recs/rehearsal.jsonl'), maxFileBytes: 5 * 2 ** 20, maxTotalBytes: 40 * 2 ** 20 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the field and what is expected', () => {
+    expect(errorOf(() => parseConfigText('recording:\n  maxFileMB: lots\n', 'c.yaml'))).toBe(
+      'c.yaml:2: recording.maxFileMB: expected the size of one recording file in megabytes, a whole number from 1 to 100000, got "lots"',
+    );
+    expect(errorOf(() => parseConfigText('recording:\n  golden: 3\n', 'c.yaml'))).toMatch(/^c\.yaml:2: recording\.golden: expected the path of a recording \(\.jsonl\)/);
+    expect(errorOf(() => parseConfigText('recording:\n  gold: a.jsonl\n', 'c.yaml'))).toBe('c.yaml:2: recording: unknown key "gold" (did you mean "golden"?)');
   });
 });

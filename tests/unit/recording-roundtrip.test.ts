@@ -1,11 +1,12 @@
 import React from 'react';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/types.js';
 import { configDigest, readRecording, SessionRecorder, type RecordedSample } from '../../src/control/recording.js';
@@ -23,7 +24,15 @@ import { StoreProvider } from '../../src/ui/store-context.js';
 // the ReplayPlayer, is what the replay shows; a recorder killed mid-write leaves a file that still
 // plays; nothing secret reaches the disk. Every clock here is injected.
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'k2mc-roundtrip-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'k2mc-roundtrip-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** What the scheduler would hand over: every source due on each tick, at the platform's time. */
 async function simulatedSession(
@@ -129,7 +138,7 @@ describe('recorder round trip', () => {
 
 /** The recorder as the child process runs it: src/control/recording.ts bundled into plain JS. */
 function childRecorder(dir: string): string {
-  buildSync({ entryPoints: [resolve('src/control/recording.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'recording.mjs'), logLevel: 'silent' });
+  buildSync({ entryPoints: [fileURLToPath(new URL('../../src/control/recording.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'recording.mjs'), logLevel: 'silent' });
   const script = join(dir, 'child.mjs');
   writeFileSync(
     script,

@@ -1,9 +1,9 @@
 import React from 'react';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, DEFAULT_KAFKA } from '../../src/config/defaults.js';
 import type { ServiceSpec } from '../../src/config/types.js';
 import { RECORDING_VERSION, readRecording, type RecordedSample, type Recording, type RecordingHeader } from '../../src/control/recording.js';
@@ -20,7 +20,15 @@ import { container, spec } from './helpers.js';
 // replay, loops, the REPLAY banner, and what readRecording says about files that are not
 // recordings. The wall clock is faked (Date only) and the replay's clock tick called by hand.
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'k2mc-replay-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'k2mc-replay-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const services: ServiceSpec[] = [spec('kafka'), spec('minio'), spec('kafka-ui', false)];
 const frame: Frame = { platform: 'K2', project: 'k2', dockerUrl: 'unix:///var/run/docker.sock', readOnly: false, refreshMs: 1000, services, kafka: DEFAULT_KAFKA, scenarios: [] };
 /** Local time: the banner says "recorded 2026-01-13 16:05". */
@@ -92,6 +100,7 @@ describe('k2mc replay: controls on the rendered dashboard', () => {
     vi.setSystemTime(new Date(2026, 5, 1, 9, 0));
   });
   afterEach(() => {
+    cleanup();
     session?.stop();
     session = undefined;
     vi.useRealTimers();
