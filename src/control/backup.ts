@@ -79,8 +79,10 @@ export function findBackup(opts: { dir: string; golden?: string; exclude?: strin
     try {
       const recording = readRecording(opts.golden);
       const stretch = healthyStretch(recording, servicesOf(recording, opts.services));
-      // Its healthy minute if it has one; else all of it (a stretch at its very end would loop an instant).
-      const fromMs = stretch && stretch.lengthMs >= HEALTHY_FOR_MS ? stretch.fromMs : 0;
+      // From its healthy stretch if that is a minute long (or half of a shorter recording); else from
+      // the start: a short stretch at its very end would loop an instant.
+      const durationMs = (recording.samples.at(-1)?.t ?? recording.header.startedAt) - recording.header.startedAt;
+      const fromMs = stretch && stretch.lengthMs >= Math.min(HEALTHY_FOR_MS, durationMs / 2) ? stretch.fromMs : 0;
       return { choice: { file: opts.golden, label: `golden recording ${stamp(recording.header.startedAt)}`, recording, fromMs }, problems };
     } catch (e) {
       problems.push(`golden recording unusable: ${(e as Error).message}`);

@@ -132,6 +132,9 @@ describe('findBackup', () => {
     // With a healthy stretch, the golden replay starts there too.
     const golden2 = write(tmp(), 'golden.jsonl', recording(REC, 90, (s) => (s < 30 ? unhealthyMinio : undefined)), REC);
     expect(findBackup({ dir, golden: golden2, services }).choice).toMatchObject({ file: golden2, fromMs: 30_000 });
+    // A short rehearsal made golden: from its healthy part, which is most of it.
+    const short = write(tmp(), 'golden.jsonl', recording(REC, 12, (s) => (s < 5 ? unhealthyMinio : undefined)), REC);
+    expect(findBackup({ dir, golden: short, services }).choice).toMatchObject({ file: short, fromMs: 5_000 });
   });
 
   it('a golden recording healthy only at its very end plays from its start, not as a loop of its last instant', () => {
@@ -177,7 +180,7 @@ describe('findBackup', () => {
     const empty = tmp();
     expect(findBackup({ dir: empty, services }).problems).toEqual([`no recordings yet in ${empty}`]);
     expect(findBackup({ dir: join(empty, 'nope'), services }).problems).toEqual([`no recordings yet in ${join(empty, 'nope')}`]);
-    // The folder of the first test still has one.
+    // The full folder has one.
     expect(findBackup({ dir, exclude: current, services }).choice?.file).toBe(older);
   });
 
@@ -377,6 +380,8 @@ describe('b in a live runtime', () => {
     await show.seconds(75);
     show.runtime.recorder!.flush();
     expect(readdirSync(dir)).toHaveLength(2);
+    // The show's own file would qualify: only its being the current session's keeps it out.
+    expect(findBackup({ dir, services: config.services }).choice?.file).toBe(show.runtime.recorder!.path);
     await show.runtime.afterFirstFrame();
     expect(show.runtime.store.getState().backup).toMatchObject({ file: rehearsalFile, label: expect.stringMatching(/^rehearsal /) });
 
