@@ -124,6 +124,7 @@ export function startRuntime<P extends Platform>(config: Config, setup: Platform
       })
     : undefined;
   let lastFlush = 0;
+  let recordingProblemShown = false;
   const backup = new BackupMode(st, clock, applySample);
   const deliver = (name: string, value: unknown, at: number) => {
     recorder?.record(name, value, at);
@@ -140,7 +141,11 @@ export function startRuntime<P extends Platform>(config: Config, setup: Platform
         if (recorder && now - lastFlush >= 2000) {
           lastFlush = now;
           recorder.flush();
-          if (recorder.problem) st.getState().log('warn', recorder.problem);
+          // Said once: a recording that stopped stays stopped.
+          if (recorder.problem && !recordingProblemShown) {
+            recordingProblemShown = true;
+            backup.liveStore.getState().log('warn', recorder.problem);
+          }
         }
       },
       onSample: (name, value, _started, at) => deliver(name, value, at),

@@ -31,16 +31,29 @@ export interface RecordedSample {
   v: unknown;
 }
 
-const SECRET_KEY = /pass(word)?|secret|token|credential|api[-_]?key|authorization|sasl/i;
+/** A setting whose value is a secret (dropped when the value is plain text or a number). */
+const SECRET_KEY = /passw(or)?d|^pass$|secret|token|credential|api[-_]?key|authorization|private[-_]?key/i;
+/** A setting that holds secrets as a whole (dropped whatever its value). */
+const SECRET_SECTION = /^(sasl|auth|credentials?|secrets?)$/i;
+/** user:password@ after a scheme, or at the start of a host:port list entry. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(:[^/\s@]*)?@/gi;
+const BARE_CREDENTIALS = /(^|[\s,])[^\s,/:@]+:[^\s,/@]+@(?=[^\s,/@]+:\d)/g;
+/** ?token=…, &api_key=… and the like in query strings. */
+const SECRET_QUERY = /([?&](?:[a-z_-]*(?:token|secret|passw(?:or)?d|api[-_]?key|signature|auth)[a-z_-]*)=)[^&#\s"]*/gi;
 
-/** The value with URL credentials masked and secret-looking keys dropped. */
+/**
+ * The value with credentials in URLs and query strings masked and secret settings dropped. Keys
+ * are judged only where they hold a plain value: probe results keyed by a service called
+ * "token-service" are data and stay.
+ */
 export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(:[^/\s@]*)?@/gi, '$1***@');
+  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '$1***@').replace(SECRET_QUERY, '$1***');
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEY.test(k)) continue;
+      if (SECRET_SECTION.test(k)) continue;
+      if (SECRET_KEY.test(k) && (v === null || typeof v !== 'object')) continue;
       out[k] = redact(v);
     }
     return out;

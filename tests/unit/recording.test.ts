@@ -118,3 +118,18 @@ describe('pruneRecordings and readRecording', () => {
     expect(() => readRecording(join(d, 'v.jsonl'))).toThrow('recording format version 99; this k2mc reads version 1');
   });
 });
+
+describe('redact: what counts as a secret', () => {
+  it('keeps data keyed by names that merely look secret, drops secret settings and masks query strings', async () => {
+    const { redact } = await import('../../src/control/recording.js');
+    const out = redact({
+      probes: { 'token-service': { url: 'http://svc/health?token=abc123&x=1', ok: true }, bypass: { ok: true } },
+      kafka: { brokers: ['alice:s3cret@broker-1:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } },
+      env: { API_KEY: 'k-123', password: 'hunter2', passive: true },
+    });
+    const text = JSON.stringify(out);
+    for (const secret of ['abc123', 's3cret', 'hunter2', 'k-123', '"p"']) expect(text).not.toContain(secret);
+    expect(out).toMatchObject({ probes: { 'token-service': { url: 'http://svc/health?token=***&x=1', ok: true }, bypass: { ok: true } }, kafka: { brokers: ['***@broker-1:9092'] }, env: { passive: true } });
+    expect((out as { kafka: object }).kafka).not.toHaveProperty('sasl');
+  });
+});
