@@ -2,11 +2,10 @@
 // Entry point of the k2mc command: runs the compiled CLI in dist/.
 // React's development build costs several times the CPU per frame; a dashboard wants production.
 process.env.NODE_ENV ??= 'production';
-// V8's optimising compiler (TurboFan) off: k2mc's work comes in small bursts a few times a
-// second, and compiling the functions that slowly turn hot kept V8's worker threads busy for a
-// third of k2mc's CPU. Measured with npm run bench (12 containers, 60 s): 1.45 % of a core with
-// it, 1.10 % without; first frame 462 → 465 ms and key p95 31 → 27 ms, no slower.
-// K2MC_TURBOFAN=1 keeps it on (for comparison).
+// V8's optimising compiler (TurboFan) starts off: while k2mc idles, compiling the functions that
+// slowly turn hot kept V8's worker threads busy for a third of k2mc's CPU (npm run bench, 12
+// containers, no broker: 1.45 % of a core with it, 1.10 % without; first frame and key latency
+// no slower). src/app/optimizer.ts turns it on once k2mc is busy. K2MC_TURBOFAN=1: on from the start.
 if (!process.env.K2MC_TURBOFAN) (await import('node:v8')).setFlagsFromString('--no-opt');
 const { main } = await import('../dist/cli.js');
 

@@ -11,8 +11,12 @@
 // bytes a real terminal would have to draw. Key latency is from the send-keys command handed to
 // a tmux control client to the first output chunk that shows the key's effect.
 //
-// Usage: node scripts/bench.mjs [--duration 60] [--warmup 10] [--presses 50] [--starts 5]
-//                               [--health-interval 10s] [--json FILE]
+// Scenarios (--scenario, default all): "stack" as above; "kafka": the same stack plus the test
+// environment's Kafka-protocol broker with trades produced at 130 msg/s and consumed by a group
+// (scripts/kafka-load.mjs); "demo": `k2mc demo`, the simulated platform (no stack needed).
+//
+// Usage: node scripts/bench.mjs [--scenario stack|kafka|demo|all] [--duration 60] [--warmup 10]
+//                               [--presses 50] [--starts 5] [--health-interval 10s] [--json FILE]
 // Needs: bash scripts/test-env.sh up (engine + image), tmux; builds nothing itself (npm run bench builds).
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -32,6 +36,8 @@ const STARTS = Number(args.starts ?? 5);
 // tests' 2 s would keep the two cores busy with health-check processes and measure that instead.
 const HEALTH_INTERVAL = args['health-interval'] ?? '10s';
 const JSON_OUT = args.json ?? join(root, 'bench-results', 'latest.json');
+const SCENARIOS = (args.scenario ?? 'all') === 'all' ? ['stack', 'kafka', 'demo'] : args.scenario.split(',');
+for (const s of SCENARIOS) if (!['stack', 'kafka', 'demo'].includes(s)) throw new Error(`unknown scenario ${s} (stack, kafka, demo or all)`);
 const PROJECT = 'k2bench';
 const PORT_BASE = 18500;
 const SESSION = 'k2mc-bench';
@@ -166,16 +172,40 @@ async function waitScreen(check, timeoutMs) {
   throw new Error('timed out waiting for the screen');
 }
 
-async function main() {
+const LIVE_TOPIC = 'market.crypto.trades.binance';
+
+async function runScenario(name) {
   const dir = mkdtempSync(join(tmpdir(), 'k2mc-bench-'));
   const configPath = join(dir, 'k2mc.yaml');
-  writeFileSync(configPath, configYaml({ project: PROJECT, portBase: PORT_BASE }));
-  console.error(`bench: starting the 12-container stack (project ${PROJECT})…`);
-  await upStack({ project: PROJECT, portBase: PORT_BASE, healthInterval: HEALTH_INTERVAL });
-  const results = { scenario: `stack: 12 containers (health checks every ${HEALTH_INTERVAL}), 160×45, refresh 1000 ms`, node: process.version, when: new Date().toISOString() };
+  const withStack = name !== 'demo';
+  let broker;
+  if (name === 'kafka') {
+    broker = readFileSync(join(root, '.test-env/broker'), 'utf8').trim();
+  }
+  writeFileSync(configPath, configYaml({ project: PROJECT, portBase: PORT_BASE, kafkaBrokers: broker }));
+  if (withStack) {
+    console.error(`bench: starting the 12-container stack (project ${PROJECT})…`);
+    await upStack({ project: PROJECT, portBase: PORT_BASE, healthInterval: HEALTH_INTERVAL });
+  }
+  const scenario = {
+    stack: `stack: 12 containers (health checks every ${HEALTH_INTERVAL}), no broker, 160×45, refresh 1000 ms`,
+    kafka: `kafka: the stack plus a broker, trades at 130 msg/s consumed by a group, 160×45, refresh 1000 ms`,
+    demo: 'demo: k2mc demo (simulated platform, 130 msg/s), 160×45, refresh 1000 ms',
+  }[name];
+  const results = { name, scenario, node: process.version, when: new Date().toISOString() };
+  const load = [];
   try {
-    console.error(`bench: Docker daemon CPU without k2mc (${DURATION_S} s)…`);
-    results.daemonCpuWithoutPct = await measureDaemon(DURATION_S);
+    if (broker) {
+      // Trades at the K2 rate, and a consumer group keeping up with them, for the whole run.
+      const script = join(root, 'scripts/kafka-load.mjs');
+      load.push(spawn('node', [script, 'produce', '--brokers', broker, '--rate', '130'], { stdio: 'ignore' }));
+      load.push(spawn('node', [script, 'consume', '--brokers', broker], { stdio: 'ignore' }));
+      await sleep(3000);
+    }
+    if (withStack) {
+      console.error(`bench: Docker daemon CPU without k2mc (${DURATION_S} s)…`);
+      results.daemonCpuWithoutPct = await measureDaemon(DURATION_S);
+    }
 
     try {
       tmux('kill-session', '-t', SESSION);
@@ -198,7 +228,10 @@ async function main() {
     if (size !== '160x45') throw new Error(`the pane is ${size}, not 160x45`);
     const command = (line) => control.stdin.write(`${line}\n`);
     // Recording stays on, as for a presenter, but into the benchmark's own folder.
-    const start = `respawn-pane -k -t ${SESSION} "exec env K2MC_STATE_DIR=${join(dir, 'state')} node ${join(root, 'bin/k2mc.js')} --config ${configPath}"`;
+    const args = name === 'demo' ? 'demo' : `--config ${configPath}`;
+    const start = `respawn-pane -k -t ${SESSION} "exec env K2MC_STATE_DIR=${join(dir, 'state')} node ${join(root, 'bin/k2mc.js')} ${args}"`;
+    const topicRate = new RegExp(`${LIVE_TOPIC.replace(/\./g, '\\.')}\\s+\\d`);
+    const hasData = (s) => s.includes('Services 12/12 up') && /CPU\s+█*░*\s+\d/.test(s) && (name === 'stack' || topicRate.test(s));
 
     // Start-up is measured several times (k2mc quit with q in between): one start on two shared
     // cores is at the mercy of whatever else runs in that half second. The median is reported.
@@ -210,7 +243,7 @@ async function main() {
       const t0 = performance.now();
       command(start);
       starts.push((await firstFrame) - t0);
-      const tData = await waitScreen((s) => s.includes('Services 12/12 up') && /CPU\s+█*░*\s+\d/.test(s), 20_000);
+      const tData = await waitScreen(hasData, 20_000);
       dataStarts.push(tData - t0);
       if (i < STARTS - 1) {
         command(`send-keys -t ${SESSION} q`);
@@ -226,13 +259,13 @@ async function main() {
     await sleep(WARMUP_S * 1000);
     const c0 = cpuSeconds(pid);
     const b0 = tap.bytes;
-    const d0 = daemonCpu();
+    const d0 = withStack ? daemonCpu() : 0;
     const w0 = performance.now();
     await sleep(DURATION_S * 1000);
     const wall = (performance.now() - w0) / 1000;
     results.cpuPct = ((cpuSeconds(pid) - c0) / wall) * 100;
     results.bytesPerSec = (tap.bytes - b0) / wall;
-    results.daemonCpuWithPct = ((daemonCpu() - d0) / wall) * 100;
+    if (withStack) results.daemonCpuWithPct = ((daemonCpu() - d0) / wall) * 100;
 
     console.error(`bench: ${PRESSES} key presses…`);
     const latencies = [];
@@ -267,10 +300,14 @@ async function main() {
     } catch {
       // gone
     }
-    await downStack({ project: PROJECT });
+    for (const p of load) p.kill();
+    if (withStack) await downStack({ project: PROJECT });
     rmSync(dir, { recursive: true, force: true });
   }
+  return results;
+}
 
+function report(results) {
   const targets = [
     ['k2mc CPU (% of one core)', results.cpuPct, 1.5, '%'],
     ['terminal output', results.bytesPerSec, 3072, 'B/s'],
@@ -283,16 +320,26 @@ async function main() {
     ['dockerd+containerd CPU with k2mc', results.daemonCpuWithPct, undefined, '%'],
   ];
   console.log(`\n${results.scenario} — measured over ${DURATION_S} s after ${WARMUP_S} s warm-up, ${PRESSES} key presses\n`);
+  const rows = targets.filter(([, value]) => value !== undefined);
   console.log('| metric | value | target | |');
   console.log('|---|---:|---:|---|');
-  for (const [name, value, target, unit] of targets) {
+  for (const [name, value, target, unit] of rows) {
     const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
     console.log(`| ${name} | ${value?.toFixed(unit === 'B/s' || unit === 'ms' ? 0 : 2)} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
   }
+}
+
+async function main() {
+  const all = [];
+  for (const name of SCENARIOS) {
+    console.error(`bench: scenario ${name}`);
+    all.push(await runScenario(name));
+  }
+  for (const r of all) report(r);
   mkdirSync(dirname(JSON_OUT), { recursive: true });
-  writeFileSync(JSON_OUT, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(JSON_OUT, JSON.stringify(all, null, 2) + '\n');
   console.log(`\nJSON: ${JSON_OUT}`);
-  console.log(JSON.stringify(results));
+  console.log(JSON.stringify(all));
 }
 
 main().catch((e) => {

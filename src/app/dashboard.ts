@@ -9,6 +9,7 @@ import { SessionLog } from '../control/session-log.js';
 import { writeSessionReport } from './session-report.js';
 import { stateDir } from './paths.js';
 import { join } from 'node:path';
+import { OptimizerSwitch } from './optimizer.js';
 import { openTerminal } from './terminal.js';
 
 // The interactive dashboard: a session (live, simulated or replayed) + the terminal, until the
@@ -110,8 +111,11 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
     // quitRequested comes after the quit prompt: Y restored first, n chose to leave the faults.
-    const unsubscribe = live.store.subscribe((s) => {
+    // The clock's ticks also decide when V8's optimising compiler starts to pay (optimizer.ts).
+    const optimizer = new OptimizerSwitch();
+    const unsubscribe = live.store.subscribe((s, prev) => {
       if (s.quitRequested) void finish(0, false);
+      if (s.now !== prev.now) optimizer.check();
     });
   });
 }

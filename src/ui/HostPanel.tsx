@@ -41,9 +41,12 @@ export function HostPanel({ width, height, compact }: { width: number; height: n
   if (compact) {
     return (
       <Box width={width} height={height}>
-        <Text wrap="truncate" color={paint(problem ? 'yellow' : undefined)} inverse={focused}>
-          {' Host '}
-        </Text>
+        {/* The label keeps its width: a long line of figures is cut at its end, not the label. */}
+        <Box flexShrink={0}>
+          <Text color={paint(problem ? 'yellow' : undefined)} inverse={focused}>
+            {' Host '}
+          </Text>
+        </Box>
         <Text wrap="truncate"> {problem ?? hostLine(h)}</Text>
       </Box>
     );

@@ -260,7 +260,7 @@ describe('k2mc in a real terminal: resizes', () => {
     // 80×24: every panel, compact columns, the host figures on one line.
     tmux.resize(80, 24);
     ({ screen: s, frame } = await settled(tmux, 80, 24, 'the compact layout', (x) => x.includes(' Host  CPU') && x.includes('filter "a" 8')));
-    expect(frame.header).toMatch(/^ K2 {2}SIMULATED {2}FAULT consumer-sta.*▲ DEGRADED/);
+    expect(frame.header).toMatch(/^ K2 {2}SIMULATED {3}FAULT consumer-sta.*▲ DEGRADED/);
     expect(timerSeconds(frame.header)).toBeGreaterThanOrEqual(timerBefore);
     expect(frame.banner).toMatch(/^ SIMULATED — a built-in simulation of the K2 platform at 10× speed/);
     expect(frame.services.title).toBe('Services 11/12 up · project k2 · filter "a" 8');
@@ -358,7 +358,7 @@ describe('k2mc in a real terminal: resizes', () => {
     await tmux.waitFor((x) => linesOf(x)[0]!.startsWith('terminal too small (50×12)') && linesOf(x).slice(1).every((r) => r.trim() === ''), 'too small alone', 30_000);
     tmux.keys('r');
     tmux.resize(120, 36);
-    ({ frame } = await settled(tmux, 120, 36, 'the consumer restored', (x) => !x.includes('FAULT') && /● k2-consumer-crypto[\s·]+running/.test(x), 60_000));
+    ({ frame } = await settled(tmux, 120, 36, 'the consumer restored', (x) => !x.includes('FAULT') && /● k2-consumer-crypt\S*[\s·]+running/.test(x), 60_000));
     expect(frame.host?.title).toBe('Host');
 
     tmux.keys('q');
@@ -411,12 +411,12 @@ describe('k2mc without colour', () => {
     const tmux = session('k2mc-e2e-terminal-nocolor');
     const env = demoEnv({ NO_COLOR: '1' });
     const raw = startRecorded(tmux, `node ${bin} demo --speed 10`, env);
-    let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up') && /k2-iceberg-writer-crypto-v2 .*NORMAL/.test(x), 'a green dashboard', 60_000);
+    const trend = /k2-iceberg-writer-crypto-v2 market\.crypto\.trades\.binance +[\d,]+ .*(→ steady|↑ growing|↓ drains in).* NORMAL/;
+    let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up') && trend.test(x), 'a green dashboard with a lag trend', 60_000);
     // Green, in words: the verdict, running and healthy, the mode, the level and the trend.
     expect(s).toMatch(/^ K2 MISSION CONTROL {2}SIMULATED {2}● ALL GO/);
     expect(s).toContain(' SIMULATED — a built-in simulation of the K2 platform at 10× speed, no live system is shown');
     expect(s).toMatch(/● k2-kafka +running +healthy/);
-    expect(s).toMatch(/k2-iceberg-writer-crypto-v2 market\.crypto\.trades\.binance +[\d,]+ .*(→ steady|↑ growing|↓ drains in).* NORMAL/);
 
     // Amber: the consumer stalls; paused, DEGRADED, the fault, the lag growing.
     tmux.keys('f');
@@ -450,9 +450,18 @@ describe('k2mc without colour', () => {
     tmux.keys('3', 'Enter');
     s = await tmux.waitFor((x) => x.includes('✕ DOWN') && x.includes('FAULT broker-outage') && /‖ k2-kafka +paused/.test(x) && x.includes('Kafka · broker unreachable at simulated'), 'the broker down', 30_000);
     expect(s).toContain('rates unknown until the broker answers');
-    s = await tmux.waitFor((x) => / unhealthy /.test(x), 'a service unhealthy', 60_000);
+    expect(s).toMatch(/k2-api +running .* degraded/);
     tmux.keys('r');
     await tmux.waitFor((x) => !x.includes('FAULT') && /● k2-kafka +running/.test(x), 'the broker back', 30_000);
+
+    // Storage away: the API answers 503 and says unhealthy.
+    tmux.keys('f');
+    await tmux.waitFor((x) => x.includes('storage-outage'), 'the scenario menu');
+    tmux.keys('5', 'Enter');
+    s = await tmux.waitFor((x) => x.includes('FAULT storage-outage') && /‖ k2-minio +paused/.test(x) && /k2-api +running .* 503 .*unhealthy/.test(x), 'the API unhealthy', 30_000);
+    expect(s).toContain('✕ DOWN');
+    tmux.keys('r');
+    await tmux.waitFor((x) => !x.includes('FAULT') && /● k2-minio +running/.test(x), 'the storage back', 30_000);
 
     // Through all of it: no colour on the wire, and none in the terminal's cells. Bold, dim and
     // inverse (the selection) are not colour and stay.

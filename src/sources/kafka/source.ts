@@ -33,12 +33,54 @@ const BACKOFF_TICKS = [1, 2, 3, 5];
 const LIST_GROUPS_EVERY = 15;
 /** Brokers and the topic list change rarely: asked every N samples (and after every reconnect). */
 const METADATA_EVERY = 10;
+/** Low watermarks move only when the broker deletes old data: read every N samples. */
+const LOW_EVERY = 10;
+
+/**
+ * The part of kafkajs's cluster (2.2.x, internal) used to ask for the offsets of every topic in
+ * one request per broker. admin.fetchTopicOffsets asks two requests per topic and admin.fetchOffsets
+ * looks the group coordinator up every time: at one sample a second that was a dozen requests, the
+ * largest part of k2mc's CPU with a live broker.
+ */
+interface ClusterOffsets {
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  findGroupCoordinator(args: { groupId: string }): Promise<Coordinator>;
+}
+interface Coordinator {
+  offsetFetch(args: { groupId: string; topics: { topic: string; partitions: { partition: number }[] }[] }): Promise<{ responses: { topic: string; partitions: { partition: number; offset: string }[] }[] }>;
+}
+
+/** The cluster kafkajs builds for an admin client, caught as it is made (undefined if kafkajs changed). */
+function adminWithCluster(kafka: Kafka, opts: Parameters<Kafka['admin']>[0]): { admin: Admin; cluster?: ClusterOffsets } {
+  const k = kafka as unknown as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(k).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = key ? k[key] : undefined;
+  if (!key || typeof create !== 'function') return { admin: kafka.admin(opts) };
+  let cluster: unknown;
+  k[key] = (...args: unknown[]) => (cluster = (create as (...a: unknown[]) => unknown)(...args));
+  try {
+    const admin = kafka.admin(opts);
+    const c = cluster as Partial<ClusterOffsets> | undefined;
+    const usable = c && typeof c.fetchTopicsOffset === 'function' && typeof c.findGroupCoordinator === 'function' && typeof c.addMultipleTargetTopics === 'function' && typeof c.findTopicPartitionMetadata === 'function';
+    return { admin, cluster: usable ? (c as ClusterOffsets) : undefined };
+  } finally {
+    k[key] = create;
+  }
+}
 
 export class KafkaSource implements Source<KafkaSample> {
   readonly name = 'kafka';
   readonly timeoutMs: number;
   private kafka: Kafka | undefined;
   private admin: Admin | undefined;
+  private cluster: ClusterOffsets | undefined;
+  /** Low watermark per topic and partition, as last read. */
+  private lows = new Map<string, Map<number, number>>();
+  private coordinators = new Map<string, Coordinator>();
   private failures = 0;
   private samples = 0;
   private metadata: { cluster: Awaited<ReturnType<Admin['describeCluster']>>; topics: string[] } | undefined;
@@ -126,8 +168,9 @@ export class KafkaSource implements Source<KafkaSample> {
       logCreator: creator,
     };
     this.kafka = new Kafka(config);
-    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    const { admin, cluster } = adminWithCluster(this.kafka, { retry: { retries: 0 } });
     this.admin = admin;
+    this.cluster = cluster;
     this.listGroupsSupported = true;
     // drop() forgot the listed groups: list them again on this client's first sample, not up to
     // LIST_GROUPS_EVERY samples later (until then those groups would vanish from the panel).
@@ -138,21 +181,27 @@ export class KafkaSource implements Source<KafkaSample> {
 
   private async read(admin: Admin): Promise<KafkaSample> {
     const { spec } = this.opts;
-    if (!this.metadata || this.samples % METADATA_EVERY === 0) {
+    const fast = this.cluster;
+    const refresh = !this.metadata || this.samples % METADATA_EVERY === 0;
+    if (refresh) {
       const [cluster, topics] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
       this.metadata = { cluster, topics };
+      // Partitions added to a topic show from the next sample on.
+      if (fast) await fast.refreshMetadata();
     }
-    const { cluster, topics: existing } = this.metadata;
+    const { cluster, topics: existing } = this.metadata!;
     const present = spec.topics.filter((t) => existing.includes(t));
     const missingTopics = spec.topics.filter((t) => !existing.includes(t));
-    const topics: TopicOffsets[] = await Promise.all(
-      present.map(async (name) => ({
-        name,
-        partitions: (await admin.fetchTopicOffsets(name))
-          .map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }))
-          .sort((a, b) => a.partition - b.partition),
-      })),
-    );
+    const topics: TopicOffsets[] = fast
+      ? await this.readTopics(fast, present, refresh)
+      : await Promise.all(
+          present.map(async (name) => ({
+            name,
+            partitions: (await admin.fetchTopicOffsets(name))
+              .map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }))
+              .sort((a, b) => a.partition - b.partition),
+          })),
+        );
     // The rate is the change of end offsets over time: time them when they were read, not after
     // the group offsets (and the occasional ListGroups) that follow.
     const at = Date.now();
@@ -175,7 +224,7 @@ export class KafkaSource implements Source<KafkaSample> {
       specs.map(async (g) => {
         const ask = (g.topics.length > 0 ? g.topics : spec.topics).filter((t) => present.includes(t));
         if (ask.length === 0) return { groupId: g.id, topics: [] };
-        const fetched = await admin.fetchOffsets({ groupId: g.id, topics: ask });
+        const fetched = fast ? await this.readGroup(fast, g.id, ask) : await admin.fetchOffsets({ groupId: g.id, topics: ask });
         return {
           groupId: g.id,
           topics: fetched.map((t) => ({
@@ -196,10 +245,55 @@ export class KafkaSource implements Source<KafkaSample> {
     };
   }
 
+  /** End offsets of every topic in one request per broker; low watermarks every LOW_EVERY samples. */
+  private async readTopics(c: ClusterOffsets, present: string[], refresh: boolean): Promise<TopicOffsets[]> {
+    if (present.length === 0) return [];
+    await c.addMultipleTargetTopics(present);
+    await c.refreshMetadataIfNecessary();
+    const ask = (fromBeginning: boolean) =>
+      c.fetchTopicsOffset(present.map((topic) => ({ topic, fromBeginning, partitions: c.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })) })));
+    const needLow = refresh || this.samples % LOW_EVERY === 0 || present.some((t) => !this.lows.has(t));
+    const [high, low] = await Promise.all([ask(false), needLow ? ask(true) : undefined]);
+    for (const t of low ?? []) this.lows.set(t.topic, new Map(t.partitions.map((p) => [p.partition, Number(p.offset)])));
+    const byTopic = new Map(high.map((t) => [t.topic, t]));
+    return present.map((name) => {
+      const lows = this.lows.get(name);
+      return {
+        name,
+        partitions: (byTopic.get(name)?.partitions ?? [])
+          .map((p) => ({ partition: p.partition, low: lows?.get(p.partition) ?? 0, high: Number(p.offset) }))
+          .sort((a, b) => a.partition - b.partition),
+      };
+    });
+  }
+
+  /** A group's committed offsets from its coordinator, found once per connection. */
+  private async readGroup(c: ClusterOffsets, groupId: string, topics: string[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]> {
+    let coordinator = this.coordinators.get(groupId);
+    if (!coordinator) {
+      coordinator = await c.findGroupCoordinator({ groupId });
+      this.coordinators.set(groupId, coordinator);
+    }
+    try {
+      const { responses } = await coordinator.offsetFetch({
+        groupId,
+        topics: topics.map((topic) => ({ topic, partitions: c.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })) })),
+      });
+      return responses;
+    } catch (e) {
+      // The coordinator may have moved: look it up again next time.
+      this.coordinators.delete(groupId);
+      throw e;
+    }
+  }
+
   /** Forget the client; its connections are closed in the background. */
   private drop(): void {
     const admin = this.admin;
     this.admin = undefined;
+    this.cluster = undefined;
+    this.lows.clear();
+    this.coordinators.clear();
     this.kafka = undefined;
     this.listedGroups = [];
     this.metadata = undefined;
