@@ -24,9 +24,10 @@ export function App() {
   useKeys();
   const layout = computeLayout(columns, rows - banner, count, kafkaWants);
   if (layout.tooSmall) {
+    // The banner (demo, replay, backup) takes a line of its own: the screen needs one more.
     return (
       <Text wrap="truncate">
-        terminal too small ({columns}×{rows}): need {MIN_COLUMNS}×{MIN_ROWS} · q quits
+        terminal too small ({columns}×{rows}): need {MIN_COLUMNS}×{MIN_ROWS + banner} · q quits
       </Text>
     );
   }
