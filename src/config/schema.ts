@@ -86,7 +86,7 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 
 /** A user-facing configuration problem. The message is the complete text to print (no stack). */
 export class ConfigError extends Error {
@@ -230,7 +230,12 @@ const BrokersSchema = z.union(
     z.string({ error: BROKER_EXPECTED }).transform((text, ctx) => {
       const list = parseBrokerList(text);
       if (typeof list === 'string') {
-        ctx.addIssue({ code: 'custom', message: list, input: text });
+        // One entry: "expected host:port, ..., got "a:b:c""; in a longer list, name the bad entry
+        // (without a "got" of the whole list after it).
+        const entries = text.split(',').map((b) => b.trim()).filter((b) => b !== '');
+        const bad = entries.find((b) => !isBrokerAddress(b));
+        const message = bad === undefined ? `${BROKER_EXPECTED} (a comma-separated list)` : entries.length === 1 ? BROKER_EXPECTED : `"${bad}" is not host:port (e.g. localhost:9092)`;
+        ctx.addIssue({ code: 'custom', message, input: text });
         return z.NEVER;
       }
       return list;
@@ -261,6 +266,7 @@ const SaslSchema = z.strictObject(
   { error: 'expected a mapping with "mechanism", "username" and "password"' },
 );
 
+const PROMETHEUS_EXPECTED = 'expected an http(s) URL, or false for none';
 const KafkaSchema = z
   .strictObject(
     {
@@ -273,7 +279,7 @@ const KafkaSchema = z
       liveTopic: TopicSchema,
       streamService: z.string({ error: 'expected a service name' }),
       groups: z.array(GroupSchema, { error: 'expected a list of consumer groups' }),
-      prometheus: z.union([ProbeUrlSchema, z.literal(false)], { error: 'expected an http(s) URL, or false for none' }),
+      prometheus: z.union([ProbeUrlSchema, z.literal(false, { error: PROMETHEUS_EXPECTED })], { error: PROMETHEUS_EXPECTED }),
     },
     { error: 'expected a mapping of Kafka settings (brokers, topics, groups, ...)' },
   )
@@ -651,7 +657,8 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
 // YAML source helpers.
 // ---------------------------------------------------------------------------------------------
 
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Config and compose files are a few KB; parsing a megabyte of YAML already takes seconds. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -679,7 +686,7 @@ export function readTextFile(path: string, what: string, hint: string): string {
     throw new ConfigError(`cannot read ${what} ${path}: ${reason}${code ? ` (${code})` : ''}.${tail}`);
   }
   if (buf.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${path}: the file is too large (${buf.length} bytes) to be a ${what}.`);
+    throw new ConfigError(`${path}: the file is too large (${buf.length} bytes) to be a ${what}; expected at most ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
   }
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     throw new ConfigError(`${path}: the file is UTF-16 encoded; save it as UTF-8 text.`);
@@ -717,9 +724,20 @@ export function parseYamlText(text: string, file: string): YamlSource {
         : e.message.split('\n')[0];
     throw new ConfigError(`${file}:${Math.max(1, pos.line)}:${Math.max(1, pos.col)}: invalid YAML: ${reason}`);
   }
-  // An alias inside the node it names (`a: &x [*x]`) makes a cyclic value: refuse it.
+  // An alias inside the node it names (`a: &x [*x]`) makes a cyclic value: refuse it. A key that
+  // is a list or a mapping (`? [a, b]`) names no setting: refuse it too (as a JS object key it
+  // would be a stringified "[ a, b ]", with a warning from the YAML library on stderr).
   let cyclic: { line: number; name: string } | undefined;
+  let complexKey: number | undefined;
   visit(doc, {
+    Pair(_key, pair) {
+      if (complexKey === undefined && pair.key !== null && typeof pair.key === 'object' && !isScalar(pair.key) && !isAlias(pair.key)) {
+        const range = (pair.key as { range?: number[] }).range;
+        complexKey = range ? lineAt(range[0]) : 1;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
     Alias(_key, node, path) {
       const target = node.resolve(doc);
       if (target && path.includes(target)) {
@@ -729,6 +747,9 @@ export function parseYamlText(text: string, file: string): YamlSource {
       return undefined;
     },
   });
+  if (complexKey !== undefined) {
+    throw new ConfigError(`${file}:${complexKey}: invalid YAML: a key must be a plain name, not a list or a mapping`);
+  }
   if (cyclic) {
     throw new ConfigError(`${file}:${cyclic.line}: invalid YAML: the alias *${cyclic.name} is used inside its own anchor`);
   }

@@ -181,15 +181,40 @@ export interface Recording {
   skipped: number;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const DAY_MS = 86_400_000;
+
+/** Why a file whose first line is no recording header is not a k2mc recording. */
+function notARecording(bytes: Buffer, first: string): string {
+  let why = 'the first line is not a recording header';
+  if (bytes.length === 0) why = 'the file is empty';
+  else if (first.trim() === '') why = 'the first line is empty';
+  else if (bytes[0] === 0x1f && bytes[1] === 0x8b) why = 'the file is gzip-compressed; decompress it first';
+  else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) why = 'the file is UTF-16 text; recordings are UTF-8';
+  else if (bytes.subarray(0, 4096).includes(0)) why = 'it is a binary file';
+  return `not a k2mc recording (${why})`;
+}
+
 /** Reads a recording; throws an Error whose message names the file and the problem. */
 export function readRecording(path: string): Recording {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    const why =
+      code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : (e as Error).message;
+    throw new Error(`${path}: ${why}`);
   }
+  let text: string;
+  try {
+    text = bytes.toString('utf8');
+  } catch (e) {
+    // Past the longest string V8 can make (about 512 MB).
+    throw new Error(`${path}: the file is too large to replay (${(bytes.length / 2 ** 20).toFixed(0)} MB): ${(e as Error).message}`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark an editor added
   const lines = text.split('\n');
   let header: RecordingHeader | undefined;
   try {
@@ -197,15 +222,20 @@ export function readRecording(path: string): Recording {
   } catch {
     header = undefined;
   }
-  if (!header || header.k2mc !== 'recording') throw new Error(`${path}: not a k2mc recording (the first line is not a recording header)`);
-  if (header.version !== RECORDING_VERSION) throw new Error(`${path}: recording format version ${header.version}; this k2mc reads version ${RECORDING_VERSION}`);
+  if (!isObject(header) || header.k2mc !== 'recording') throw new Error(`${path}: ${notARecording(bytes, lines[0] ?? '')}`);
+  if (header.version === undefined) throw new Error(`${path}: the recording header has no format version; this k2mc reads version ${RECORDING_VERSION}`);
+  if (header.version !== RECORDING_VERSION) throw new Error(`${path}: recording format version ${JSON.stringify(header.version)}; this k2mc reads version ${RECORDING_VERSION}`);
+  if (!isTime(header.startedAt)) throw new Error(`${path}: the recording header has no start time ("startedAt" is ${header.startedAt === undefined ? 'missing' : `not a time: ${JSON.stringify(header.startedAt)}`})`);
   const samples: RecordedSample[] = [];
   let skipped = 0;
+  // A sample time far outside the session (a corrupt digit) would stretch the replay over years.
+  const earliest = header.startedAt - DAY_MS;
+  const latest = header.startedAt + 366 * DAY_MS;
   for (const line of lines.slice(1)) {
-    if (line === '') continue;
+    if (line.trim() === '') continue;
     try {
       const s = JSON.parse(line) as RecordedSample;
-      if (typeof s.t !== 'number' || typeof s.s !== 'string' || !('v' in s)) throw new Error('shape');
+      if (!isObject(s) || !isTime(s.t) || s.t < earliest || s.t > latest || typeof s.s !== 'string' || !('v' in s)) throw new Error('shape');
       samples.push(s);
     } catch {
       skipped++;

@@ -8,7 +8,11 @@ import { scorePlan, type PlanScore } from '../../model/plan-score.js';
 // directory that has a step table. Every problem ends as one sentence naming the file and what to
 // do; nothing here throws.
 
-export const MAX_PLAN_BYTES = 20 * 1024 * 1024;
+/**
+ * A plan is a markdown document of a few KB. Parsing takes about a second per hundred KB on a
+ * small machine (and the dashboard parses on its own thread), so bigger files are refused at once.
+ */
+export const MAX_PLAN_BYTES = 1024 * 1024;
 
 export interface PlanState {
   dir: string;
@@ -34,7 +38,10 @@ export function readPlanText(path: string): { text: string } | { error: string }
   try {
     const st = statSync(path);
     if (st.isDirectory()) return { error: `${path} is a directory, not a plan document` };
-    if (st.size > MAX_PLAN_BYTES) return { error: `${path} is ${(st.size / 2 ** 20).toFixed(0)} MB; plan documents over ${MAX_PLAN_BYTES / 2 ** 20} MB are not read` };
+    if (st.size > MAX_PLAN_BYTES) {
+      const mb = st.size / 2 ** 20;
+      return { error: `${path} is ${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB; plan documents over ${MAX_PLAN_BYTES / 2 ** 20} MB are not read — is this the plan?` };
+    }
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -42,6 +49,7 @@ export function readPlanText(path: string): { text: string } | { error: string }
     if (code === 'EACCES' || code === 'EPERM') return { error: `${path} cannot be read (permission denied)` };
     return { error: `${path} cannot be read: ${(e as Error).message}` };
   }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { error: `${path} is UTF-16 text; save it as UTF-8` };
   if (bytes.includes(0)) return { error: `${path} is a binary file, not a markdown plan` };
   try {
     return { text: utf8.decode(bytes) };
@@ -58,7 +66,8 @@ export function loadPlan(location: PlansLocation, file?: string, now = Date.now(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'not found' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? (e as Error).message})`;
-    return { ...base, error: `plans directory ${location.dir} (${location.from}) ${why} — create it or pass --plans DIR` };
+    const fix = code === 'ENOTDIR' ? 'pass the directory of the plans with --plans DIR' : 'create it or pass --plans DIR';
+    return { ...base, error: `plans directory ${location.dir} (${location.from}) ${why} — ${fix}` };
   }
   const candidates = file ? [file] : files;
   if (candidates.length === 0) return { ...base, error: `no plan documents (*.md) in ${location.dir} — add one with a step table, or pass --plans DIR` };

@@ -353,10 +353,14 @@ function readStepRow(row: TableRow, cols: Partial<Record<StepColumn, number>>, p
 /** The first table with a step and a status column; earlier step tables without status are warned about. */
 function findStepTable(tables: Table[], path: string, warn: (m: string) => void): { table: Table; info: StepTable } {
   const statusless: number[] = [];
+  const stepless: number[] = [];
   for (const table of tables) {
     const headers = headerTexts(table);
     const columns = columnsOf(headers);
-    if (columns.step === undefined) continue;
+    if (columns.step === undefined) {
+      if (columns.status !== undefined) stepless.push(lineOf(table));
+      continue;
+    }
     if (columns.status === undefined) {
       statusless.push(lineOf(table));
       continue;
@@ -365,7 +369,11 @@ function findStepTable(tables: Table[], path: string, warn: (m: string) => void)
       warn(`${path}:${line}: this table has a "Step" column but no "Status" column, so it is not read as the step table — add a "Status" column if it should be.`);
     return { table, info: { line: lineOf(table), headers, columns } };
   }
-  const hint = statusless.length ? ` (the table at line ${statusless[0]} has a "Step" column but no "Status" column)` : '';
+  const hint = statusless.length
+    ? ` (the table at line ${statusless[0]} has a "Step" column but no "Status" column)`
+    : stepless.length
+      ? ` (the table at line ${stepless[0]} has a "Status" column but no "Step" column: name its first column "Step")`
+      : '';
   throw new PlanError(path, `${path}: no step table found — expected a markdown table with "Step" and "Status" columns${hint}.`);
 }
 
@@ -496,6 +504,7 @@ export function parsePlan(text: string, path: string): PlanDoc {
     .slice(1)
     .map((row) => readStepRow(row, info.columns, path, text, warn))
     .filter((s): s is PlanStep => s !== undefined);
+  if (table.children.length <= 1) warn(`${path}:${info.line}: the step table has a header but no rows — add one row per step, e.g. "| 01 | Not Started |".`);
 
   const headline: PlanHeadline = {};
   let title: string | undefined;
