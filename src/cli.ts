@@ -82,6 +82,13 @@ export interface Runners {
   replay(file: string, opts: GlobalOptions): Promise<number>;
 }
 
+/** commander's message as one line; its "(Did you mean …?)" second line is kept. */
+function oneLine(text: string): string {
+  const [first, ...rest] = text.trim().split('\n');
+  const hint = rest.map((l) => /^\(Did you mean (.+)\?\)$/.exec(l.trim())).find((m) => m);
+  return `${first!.replace(/^error: /, 'k2mc: ')}${hint ? ` (did you mean ${hint[1]}?)` : ''} (see k2mc --help)\n`;
+}
+
 export function buildProgram(run: Runners): Command {
   const program = new Command('k2mc')
     .description('Mission control for the live demo of the K2 market-data platform')
@@ -102,14 +109,14 @@ export function buildProgram(run: Runners): Command {
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
-      outputError: (text, write) => write(text.split('\n')[0]!.replace(/^error: /, 'k2mc: ') + ' (see k2mc --help)\n'),
+      outputError: (text, write) => write(oneLine(text)),
     })
     .action(async (opts: GlobalOptions) => {
       process.exitCode = await run.dashboard(opts);
     });
   const output = {
     writeErr: (text: string) => process.stderr.write(text),
-    outputError: (text: string, write: (t: string) => void) => write(text.split('\n')[0]!.replace(/^error: /, 'k2mc: ') + ' (see k2mc --help)\n'),
+    outputError: (text: string, write: (t: string) => void) => write(oneLine(text)),
   };
   program
     .command('check')
@@ -200,6 +207,14 @@ function configOrExplain(opts: GlobalOptions): Config | undefined {
   }
 }
 
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
 function interactive(): boolean {
   if (process.stdout.isTTY && process.stdin.isTTY) return true;
   process.stderr.write('k2mc: the dashboard needs an interactive terminal (stdin and stdout must be a TTY).\n');
@@ -272,6 +287,18 @@ export async function main(argv: string[]): Promise<number> {
       return runDashboard(config, { recordDir: opts.record === false ? undefined : dir, backup: { dir, golden: config.recording?.golden } });
     },
   });
+  // A word where the dashboard takes none is a command that does not exist, not "too many arguments".
+  const word = argv[2];
+  const commands = program.commands.map((c) => c.name());
+  if (word === 'help') {
+    program.outputHelp();
+    return 0;
+  }
+  if (word !== undefined && !word.startsWith('-') && !commands.includes(word)) {
+    const close = commands.find((c) => editDistance(c, word) <= 2);
+    process.stderr.write(`k2mc: unknown command '${word}'${close ? ` (did you mean ${close}?)` : ''} (see k2mc --help)\n`);
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -30,6 +30,8 @@ export class ReplayPlayer {
   speed = 1;
   paused = false;
   loops = 0;
+  /** Lines that parsed but were no sample of their source: skipped, counted with the bad lines. */
+  private unusable = new Set<RecordedSample>();
 
   constructor(
     private readonly recording: Recording,
@@ -51,7 +53,7 @@ export class ReplayPlayer {
   }
 
   get skipped(): number {
-    return this.recording.skipped;
+    return this.recording.skipped + this.unusable.size;
   }
 
   state(): ReplayState {
@@ -96,7 +98,14 @@ export class ReplayPlayer {
   private playUntil(positionMs: number): void {
     const until = this.startedAt + positionMs;
     while (this.cursor < this.samples.length && this.samples[this.cursor]!.t <= until) {
-      this.opts.apply(this.samples[this.cursor]!);
+      const sample = this.samples[this.cursor]!;
+      // A line of the right form whose value is not what its source gives (a hand-edited or
+      // foreign file) is skipped like a corrupt line: a replay on stage must not stop for it.
+      try {
+        this.opts.apply(sample);
+      } catch {
+        this.unusable.add(sample);
+      }
       this.cursor++;
     }
     this.positionMs = positionMs;
