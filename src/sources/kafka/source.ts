@@ -16,8 +16,9 @@ function splitHostPort(address: string): [string, number] {
 // configured topic, the committed offsets of every group, and the brokers. kafkajs's own retries
 // are off: a sample that fails is reported at once and the next tick tries again, so nothing piles
 // up behind a broker that does not answer. After any failure the client is thrown away (its
-// half-open connections with it) and the next sample connects afresh. While the broker is away
-// the source retries less often (every 1, 2, 3, then 5 ticks).
+// half-open connections with it) and the next sample connects afresh. While a single broker is
+// away each tick costs one TCP connect; with several brokers the source retries less often (every
+// 1, 2, 3, then 5 ticks).
 //
 // Groups: the configured ones, plus those the broker lists when it supports ListGroups; a broker
 // that does not (librdkafka's mock, old brokers) is simply not asked again until a reconnect.
@@ -97,6 +98,9 @@ export class KafkaSource implements Source<KafkaSample> {
   }
 
   get everyTicks(): number {
+    // One broker: every tick, since a failing sample costs only a TCP connect (reachable()) and a
+    // broker that is back is seen at the next tick. Several: kafkajs tries them all, so back off.
+    if (this.opts.spec.brokers.length === 1) return 1;
     return BACKOFF_TICKS[Math.min(this.failures, BACKOFF_TICKS.length) - 1] ?? 1;
   }
 
