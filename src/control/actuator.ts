@@ -3,6 +3,8 @@ import https from 'node:https';
 import type { ServiceSpec } from '../config/types.js';
 import { DockerApi, DockerHttpError, filtersQuery } from '../sources/docker/api.js';
 import { describeDockerError, dockerOptions } from '../sources/docker/client.js';
+import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan } from './action-words.js';
+export { restorableState } from './action-words.js';
 import type { ActionKind, ActiveFault, Actuator, RestorableState, Scenario, Step, StepResult, TouchedContainer } from './types.js';
 
 // The one way k2mc changes the platform. Every action goes through the same gate: the target is
@@ -45,13 +47,6 @@ const DEFAULT_STOP_TIMEOUT_S = 10;
 const DEFAULT_SIGNAL = 'SIGKILL';
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** Docker's raw status as far as restoring is concerned. */
-export function restorableState(status: string): RestorableState {
-  if (status === 'paused') return 'paused';
-  if (status === 'running' || status === 'restarting') return 'running';
-  return 'exited'; // created, exited, dead, removing
-}
-
 /**
  * The safety rule, as a pure function: undefined when k2mc may act on the container, else the
  * refusal in words. A container of the configured project is allowed; one without a compose
@@ -73,64 +68,6 @@ export function safetyRefusal(
   return `refused: ${target.name} has no compose project label and is not a container named in the config (project ${JSON.stringify(project)})`;
 }
 
-const PAST: Record<ActionKind, string> = {
-  pause: 'paused',
-  unpause: 'unpaused',
-  stop: 'stopped',
-  start: 'started',
-  kill: 'killed',
-  restart: 'restarted',
-};
-
-const GERUND: Record<ActionKind, string> = {
-  pause: 'pausing',
-  unpause: 'unpausing',
-  stop: 'stopping',
-  start: 'starting',
-  kill: 'killing',
-  restart: 'restarting',
-};
-
-const ACTIONS = new Set<ActionKind>(['pause', 'unpause', 'stop', 'start', 'kill', 'restart']);
-
-/** When the container already is where the action would take it: the words for it, else undefined. */
-function alreadyThere(action: ActionKind, status: string): string | undefined {
-  const stopped = status === 'exited' || status === 'created' || status === 'dead';
-  switch (action) {
-    case 'pause':
-      return status === 'paused' ? 'already paused' : undefined;
-    case 'unpause':
-    case 'start':
-      return status === 'running' ? 'already running' : undefined;
-    case 'stop':
-    case 'kill':
-      return stopped ? 'already stopped' : undefined;
-    case 'restart':
-      return undefined;
-  }
-}
-
-/** The Docker calls that take a container from `status` back to `before`, in order. */
-function restorePlan(status: string, before: RestorableState): ActionKind[] {
-  const now = restorableState(status);
-  if (before === 'running') {
-    if (now === 'paused') return ['unpause'];
-    if (now === 'exited') return ['start'];
-    return [];
-  }
-  if (before === 'paused') {
-    if (now === 'exited') return ['start', 'pause'];
-    if (now === 'running') return ['pause'];
-    return [];
-  }
-  if (now === 'paused') return ['unpause', 'stop'];
-  if (now === 'running') return ['stop'];
-  return [];
-}
-
-/** The action a restore to `before` amounts to, for the StepResult when nothing had to be done. */
-const NOMINAL: Record<RestorableState, ActionKind> = { running: 'start', paused: 'pause', exited: 'stop' };
-
 function describeError(url: string, name: string, error: unknown): string {
   if (error instanceof DockerHttpError) return `${name}: Docker said ${error.statusCode}: ${error.message}`;
   return `${name}: ${describeDockerError(url, error)}`;
@@ -140,10 +77,6 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
 
 export class DockerActuator implements Actuator {
   private readonly api: DockerApi;

@@ -1,5 +1,6 @@
 import type { ServiceSpec } from '../../config/types.js';
-import { restorableState, safetyRefusal } from '../actuator.js';
+import { safetyRefusal } from '../actuator.js';
+import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan } from '../action-words.js';
 import type { ActionKind, ActiveFault, Actuator, RestorableState, Scenario, Step, StepResult, TouchedContainer } from '../types.js';
 import type { SimContainer } from './containers.js';
 import type { SimWorld } from './world.js';
@@ -25,33 +26,6 @@ export interface SimulatedActuatorOptions {
 const PROJECT_LABEL = 'com.docker.compose.project';
 const DEFAULT_SIGNAL = 'SIGKILL';
 const DEFAULT_STOP_TIMEOUT_S = 10;
-const ACTIONS = new Set<ActionKind>(['pause', 'unpause', 'stop', 'start', 'kill', 'restart']);
-const PAST: Record<ActionKind, string> = { pause: 'paused', unpause: 'unpaused', stop: 'stopped', start: 'started', kill: 'killed', restart: 'restarted' };
-const GERUND: Record<ActionKind, string> = { pause: 'pausing', unpause: 'unpausing', stop: 'stopping', start: 'starting', kill: 'killing', restart: 'restarting' };
-const NOMINAL: Record<RestorableState, ActionKind> = { running: 'start', paused: 'pause', exited: 'stop' };
-
-// The two rules below are DockerActuator's (not exported there); keep them in step.
-
-function alreadyThere(action: ActionKind, status: string): string | undefined {
-  const stopped = status === 'exited' || status === 'created' || status === 'dead';
-  if (action === 'pause') return status === 'paused' ? 'already paused' : undefined;
-  if (action === 'unpause' || action === 'start') return status === 'running' ? 'already running' : undefined;
-  if (action === 'stop' || action === 'kill') return stopped ? 'already stopped' : undefined;
-  return undefined;
-}
-
-function restorePlan(status: string, before: RestorableState): ActionKind[] {
-  const now = restorableState(status);
-  if (before === 'running') return now === 'paused' ? ['unpause'] : now === 'exited' ? ['start'] : [];
-  if (before === 'paused') return now === 'exited' ? ['start', 'pause'] : now === 'running' ? ['pause'] : [];
-  return now === 'paused' ? ['unpause', 'stop'] : now === 'running' ? ['stop'] : [];
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
 export class SimulatedActuator implements Actuator {
   private readonly containerOf = new Map<string, string>();
   private readonly configContainers: ReadonlySet<string>;
