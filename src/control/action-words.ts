@@ -1,4 +1,4 @@
-import type { ActionKind, RestorableState } from './types.js';
+import type { ActionKind, ActiveFault, RestorableState, Scenario, StepResult, TouchedContainer } from './types.js';
 
 // The words and rules every actuator shares (Docker's and the simulated platform's): what an
 // action is called, when a container already is where an action would take it, and which actions
@@ -72,4 +72,21 @@ export const NOMINAL: Record<RestorableState, ActionKind> = { running: 'start', 
 export function joinWords(words: string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** The record of one firing of a scenario. */
+export function faultOf(scenario: Scenario, now: number, touched: TouchedContainer[], project: string): ActiveFault {
+  return {
+    id: `${scenario.name}@${now}`,
+    scenario: scenario.name,
+    startedAt: now,
+    ...(scenario.autoRestoreAfterMs !== undefined ? { autoRestoreAt: now + scenario.autoRestoreAfterMs } : {}),
+    touched,
+    project,
+  };
+}
+
+/** One refused result per touched container, newest first (the order a restore goes in). */
+export function refuseAll(fault: ActiveFault, text: (t: TouchedContainer) => string): StepResult[] {
+  return [...fault.touched].reverse().map((t) => ({ step: { action: NOMINAL[t.before], service: t.service }, ok: false, text: text(t) }));
 }

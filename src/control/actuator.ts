@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { ServiceSpec } from '../config/types.js';
 import { DockerApi, DockerHttpError, filtersQuery } from '../sources/docker/api.js';
 import { describeDockerError, dockerOptions } from '../sources/docker/client.js';
-import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan } from './action-words.js';
+import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan, faultOf, refuseAll } from './action-words.js';
 export { restorableState } from './action-words.js';
 import type { ActionKind, ActiveFault, Actuator, RestorableState, Scenario, Step, StepResult, TouchedContainer } from './types.js';
 
@@ -109,22 +109,14 @@ export class DockerActuator implements Actuator {
     const touched: TouchedContainer[] = [];
     const results: StepResult[] = [];
     for (const step of scenario.steps) results.push(await this.runStep(step, touched));
-    const fault: ActiveFault = {
-      id: `${scenario.name}@${now}`,
-      scenario: scenario.name,
-      startedAt: now,
-      ...(scenario.autoRestoreAfterMs !== undefined ? { autoRestoreAt: now + scenario.autoRestoreAfterMs } : {}),
-      touched,
-      project: this.project,
-    };
+    const fault = faultOf(scenario, now, touched, this.project);
     this.fired.set(fault.id, scenario);
     return { fault, results };
   }
 
   async restore(fault: ActiveFault): Promise<StepResult[]> {
     const containers = [...fault.touched].reverse();
-    const refuse = (text: (t: TouchedContainer) => string): StepResult[] =>
-      containers.map((t) => ({ step: { action: NOMINAL[t.before], service: t.service }, ok: false, text: text(t) }));
+    const refuse = (text: (t: TouchedContainer) => string): StepResult[] => refuseAll(fault, text);
     if (this.readOnly) {
       return refuse((t) => `read-only: not restoring ${t.name} (k2mc was started read-only); by hand: ${this.commandsFor(t).join('; ') || 'nothing to do'}`);
     }

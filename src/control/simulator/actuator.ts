@@ -1,6 +1,6 @@
 import type { ServiceSpec } from '../../config/types.js';
 import { safetyRefusal } from '../actuator.js';
-import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan } from '../action-words.js';
+import { ACTIONS, alreadyThere, GERUND, joinWords, NOMINAL, PAST, restorableState, restorePlan, faultOf, refuseAll } from '../action-words.js';
 import type { ActionKind, ActiveFault, Actuator, RestorableState, Scenario, Step, StepResult, TouchedContainer } from '../types.js';
 import type { SimContainer } from './containers.js';
 import type { SimWorld } from './world.js';
@@ -39,22 +39,14 @@ export class SimulatedActuator implements Actuator {
   async fire(scenario: Scenario, now: number = this.opts.clock()): Promise<{ fault: ActiveFault; results: StepResult[] }> {
     const touched: TouchedContainer[] = [];
     const results = scenario.steps.map((step) => this.runStep(step, touched));
-    const fault: ActiveFault = {
-      id: `${scenario.name}@${now}`,
-      scenario: scenario.name,
-      startedAt: now,
-      ...(scenario.autoRestoreAfterMs !== undefined ? { autoRestoreAt: now + scenario.autoRestoreAfterMs } : {}),
-      touched,
-      project: this.opts.project,
-    };
+    const fault = faultOf(scenario, now, touched, this.opts.project);
     this.fired.set(fault.id, scenario);
     return { fault, results };
   }
 
   async restore(fault: ActiveFault): Promise<StepResult[]> {
     const containers = [...fault.touched].reverse();
-    const refuse = (text: (t: TouchedContainer) => string): StepResult[] =>
-      containers.map((t) => ({ step: { action: NOMINAL[t.before], service: t.service }, ok: false, text: text(t) }));
+    const refuse = (text: (t: TouchedContainer) => string): StepResult[] => refuseAll(fault, text);
     if (this.opts.readOnly) return refuse((t) => `read-only: not restoring ${t.name} (k2mc was started read-only); nothing to do by hand on the simulated platform`);
     if (fault.project !== this.opts.project) {
       return refuse((t) => `refused: fault ${fault.id} belongs to compose project ${JSON.stringify(fault.project)}, not ${JSON.stringify(this.opts.project)}; ${t.name} left alone`);
