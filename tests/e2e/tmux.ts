@@ -3,12 +3,16 @@ import { execFileSync } from 'node:child_process';
 // A real terminal for end-to-end tests: tmux with a fixed size, keys sent as a person would,
 // and the visible screen read back as text.
 
+// The terminal a presenter has: CI's own CI=true would make Ink's colour detection turn every
+// colour and style off (the tests would see another screen than a person does).
+const { CI: _ci, ...TERMINAL_ENV } = process.env;
+
 // Each Tmux has its own server (-L), so sessions of other tests or of a person never interfere.
 export class Tmux {
   constructor(readonly session: string) {}
 
   private run(args: string[], opts: { encoding?: 'utf8'; stdio?: 'ignore' } = {}): string {
-    return execFileSync('tmux', ['-L', this.session, ...args], opts) as unknown as string;
+    return execFileSync('tmux', ['-L', this.session, ...args], { ...opts, env: TERMINAL_ENV }) as unknown as string;
   }
 
   start(command: string, columns = 160, rows = 45, env: Record<string, string> = {}): void {
