@@ -86,8 +86,7 @@ export class BackupMode {
     this.hidden.getState().tick(now);
     this.player.advance(now - this.lastTick);
     this.lastTick = now;
-    this.store.setState({ replay: this.player.state() });
-    this.store.getState().tick(this.player.now);
+    this.store.setState({ replay: this.player.state(), now: this.player.now });
   }
 }
 

@@ -40,8 +40,7 @@ export function startReplay(file: string, config: Config, opts: { autoStart?: bo
     onTick: (now) => {
       p.advance(now - last);
       last = now;
-      store.setState({ replay: p.state() });
-      store.getState().tick(p.now);
+      store.setState({ replay: p.state(), now: p.now });
     },
     onSample: () => undefined,
     onError: () => undefined,

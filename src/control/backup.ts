@@ -4,6 +4,7 @@ import type { ServiceSpec } from '../config/types.js';
 import type { DockerSample, ProbeResult } from '../model/types.js';
 import { buildRows } from '../model/services.js';
 import { servicesVerdict } from '../model/verdict.js';
+import { formatStamp } from '../model/format.js';
 import { readRecording, type Recording } from './recording.js';
 
 // Which recording backup mode plays: the configured golden one, else the newest recording in
@@ -60,13 +61,6 @@ export function healthyStretch(recording: Recording, services: ServiceSpec[]): {
   return { fromMs: best.from - recording.header.startedAt, lengthMs: best.to - best.from };
 }
 
-/** 2026-01-14 10:32, local time. */
-export function stamp(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 /** The services a recording was made against: its own frame's, else the current config's. */
 function servicesOf(recording: Recording, fallback: ServiceSpec[]): ServiceSpec[] {
   const frame = recording.header.frame as { services?: ServiceSpec[] } | undefined;
@@ -83,7 +77,7 @@ export function findBackup(opts: { dir: string; golden?: string; exclude?: strin
       // the start: a short stretch at its very end would loop an instant.
       const durationMs = (recording.samples.at(-1)?.t ?? recording.header.startedAt) - recording.header.startedAt;
       const fromMs = stretch && stretch.lengthMs >= Math.min(HEALTHY_FOR_MS, durationMs / 2) ? stretch.fromMs : 0;
-      return { choice: { file: opts.golden, label: `golden recording ${stamp(recording.header.startedAt)}`, recording, fromMs }, problems };
+      return { choice: { file: opts.golden, label: `golden recording ${formatStamp(recording.header.startedAt)}`, recording, fromMs }, problems };
     } catch (e) {
       problems.push(`golden recording unusable: ${(e as Error).message}`);
     }
@@ -114,7 +108,7 @@ export function findBackup(opts: { dir: string; golden?: string; exclude?: strin
     }
     const stretch = healthyStretch(recording, servicesOf(recording, opts.services));
     if (stretch && stretch.lengthMs >= HEALTHY_FOR_MS) {
-      return { choice: { file: f.path, label: `rehearsal ${stamp(recording.header.startedAt)}`, recording, fromMs: stretch.fromMs }, problems };
+      return { choice: { file: f.path, label: `rehearsal ${formatStamp(recording.header.startedAt)}`, recording, fromMs: stretch.fromMs }, problems };
     }
   }
   problems.push(

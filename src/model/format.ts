@@ -107,3 +107,10 @@ export function sparkline(values: (number | undefined)[], width: number): string
   });
   return bars.join('').padStart(width);
 }
+
+/** 2026-01-14 10:32, local time: when a recording was made. */
+export function formatStamp(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { useAppStore } from './store-context.js';
 import { paint } from './paint.js';
-import { fit } from '../model/format.js';
+import { MODE_STYLE } from './theme.js';
+import { fit, formatStamp } from '../model/format.js';
 import { formatMinutes, type AppState, type Mode } from '../store/store.js';
 
 // The line under the header that says, in words nobody can miss, that the screen is not the live
@@ -11,14 +12,6 @@ export function bannerRows(mode: Mode): number {
   return mode === 'live' ? 0 : 1;
 }
 
-const STYLE = { backup: 'red', replay: 'magenta', simulated: 'blue' } as const;
-
-/** 2026-01-14 10:32 in local time. */
-export function formatStamp(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 /** ━━━━●──── over `width` cells. */
 export function positionBar(positionMs: number, durationMs: number, width: number): string {
@@ -62,7 +55,7 @@ export function Banner({ width }: { width: number }) {
   if (!b) return null;
   return (
     <Box width={width} height={1}>
-      <Text wrap="truncate" bold color={paint('white')} backgroundColor={paint(STYLE[b.mode])}>
+      <Text wrap="truncate" bold color={paint('white')} backgroundColor={paint(MODE_STYLE[b.mode].bg)}>
         {b.text.padEnd(width)}
       </Text>
     </Box>

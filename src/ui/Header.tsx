@@ -23,15 +23,8 @@ export function faultsLine(s: AppState): string {
   return ` FAULT ${f.scenario}: ${targets} since ${formatClock(f.startedAt)}${auto}${more} · r restores `;
 }
 import { formatClock, fit } from '../model/format.js';
-import { LEVEL_STYLE } from './theme.js';
+import { LEVEL_STYLE, MODE_STYLE } from './theme.js';
 import { paint } from './paint.js';
-
-const MODE_STYLE = {
-  live: { label: ' LIVE ', bg: 'green' },
-  backup: { label: ' BACKUP ', bg: 'red' },
-  replay: { label: ' REPLAY ', bg: 'magenta' },
-  simulated: { label: ' SIMULATED ', bg: 'blue' },
-} as const;
 
 export function Header({ width }: { width: number }) {
   const platform = useAppStore((s) => s.frame.platform);

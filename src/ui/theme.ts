@@ -43,3 +43,11 @@ export const SEVERITY_COLOR: Record<Severity, Color> = {
 
 /** Whether colour is wanted at all (https://no-color.org). */
 export const colorEnabled = !('NO_COLOR' in process.env) || process.env.NO_COLOR === '';
+
+/** The header's mode label and the colour of its banner. */
+export const MODE_STYLE = {
+  live: { label: ' LIVE ', bg: 'green' },
+  backup: { label: ' BACKUP ', bg: 'red' },
+  replay: { label: ' REPLAY ', bg: 'magenta' },
+  simulated: { label: ' SIMULATED ', bg: 'blue' },
+} as const;
