@@ -48,6 +48,19 @@ const yogaWithoutFetch = {
   },
 };
 
+// Ink sanitizes every text node of every frame by tokenizing it in JavaScript; text holding only
+// colour codes comes back unchanged, which src/app/sanitize-ansi-fast.ts tells with two regular
+// expressions. Ink's own imports of its sanitizer are pointed there.
+const SANITIZE = resolve('src/app/sanitize-ansi-fast.ts');
+const fastSanitizeAnsi = {
+  name: 'fast-sanitize-ansi',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: SANITIZE } : undefined,
+    );
+  },
+};
+
 // zod re-exports all of its ~60 message locales as one namespace (z.locales), so a bundler keeps
 // every one of them: half of the CLI's code, compiled on every start. k2mc speaks English, which
 // zod loads directly (not through this index), so the index becomes an empty module.
@@ -63,7 +76,7 @@ const zodWithoutLocales = {
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli.ts', 'src/app/soak.ts'],
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -77,6 +90,6 @@ await build({
   external: ['ssh2', 'cpu-features', 'react-devtools-core'],
   // Bundled CommonJS dependencies (dockerode, kafkajs) call require().
   banner: { js: "import { createRequire as __k2mcRequire } from 'node:module'; const require = __k2mcRequire(import.meta.url);" },
-  plugins: [memoStringWidth, yogaWithoutFetch, zodWithoutLocales],
+  plugins: [memoStringWidth, fastSanitizeAnsi, yogaWithoutFetch, zodWithoutLocales],
   logLevel: 'warning',
 });

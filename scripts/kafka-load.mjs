@@ -11,6 +11,18 @@
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = (await import('kafkajs')).default;
 
+// kafkajs 2.2.4 spins each connection's request queue every millisecond while idle
+// (tulios/kafkajs#1704): on the benchmark's two shared cores this load generator would otherwise
+// take CPU from what is measured. Same fix as k2mc's (src/sources/kafka/idle-loop-fix.ts).
+{
+  const RequestQueue = (await import('kafkajs/src/network/requestQueue/index.js')).default;
+  const original = RequestQueue.prototype.scheduleCheckPendingRequests;
+  RequestQueue.prototype.scheduleCheckPendingRequests = function () {
+    if (!this.throttleCheckTimeoutId && this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+    original.call(this);
+  };
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 const opts = { topic: 'market.crypto.trades.binance', rate: '130', group: 'k2-iceberg-writer-crypto-v2', burst: '0' };
 for (let i = 0; i < rest.length; i += 2) {

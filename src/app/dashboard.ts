@@ -10,6 +10,7 @@ import { writeSessionReport } from './session-report.js';
 import { stateDir } from './paths.js';
 import { join } from 'node:path';
 import { OptimizerSwitch } from './optimizer.js';
+import { HeapLimits } from './heap-limits.js';
 import { openTerminal } from './terminal.js';
 
 // The interactive dashboard: a session (live, simulated or replayed) + the terminal, until the
@@ -111,11 +112,16 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
     // quitRequested comes after the quit prompt: Y restored first, n chose to leave the faults.
-    // The clock's ticks also decide when V8's optimising compiler starts to pay (optimizer.ts).
+    // The clock's ticks also decide when V8's optimising compiler starts to pay (optimizer.ts) and
+    // keep the heap's limits (heap-limits.ts).
     const optimizer = new OptimizerSwitch();
+    const heap = new HeapLimits();
     const unsubscribe = live.store.subscribe((s, prev) => {
       if (s.quitRequested) void finish(0, false);
-      if (s.now !== prev.now) optimizer.check();
+      if (s.now !== prev.now) {
+        optimizer.check();
+        heap.check();
+      }
     });
   });
 }

@@ -13,6 +13,8 @@ export const MIN_DEMO_PERIOD_MS = 250;
 export interface DemoOptions extends RuntimeOptions {
   speed?: number;
   seed?: number;
+  /** The real clock the simulation runs on (default Date.now); a harness can drive its own. */
+  now?: () => number;
 }
 
 export function demoConfig(config: Config, speed: number): { config: Config; periodMs: number } {
@@ -32,7 +34,7 @@ export function startDemo(base: Config, opts: DemoOptions = {}): Runtime<Simulat
       mode: 'simulated',
       periodMs,
       clock: () => (platform ? platform.clock() : Date.now()),
-      create: () => (platform = createSimulatedPlatform(config, { speed, seed: opts.seed })),
+      create: () => (platform = createSimulatedPlatform(config, { speed, seed: opts.seed, now: opts.now })),
     },
     // Simulated faults end with k2mc: nothing for the next live run to restore.
     { ...opts, journal: opts.journal ?? FaultJournal.inMemory(config.project) },

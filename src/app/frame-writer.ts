@@ -62,11 +62,13 @@ function narrow(cp: number): boolean {
  * both lines can be split into cells, else the whole line.
  */
 export function patchLine(row: number, prev: string | undefined, next: string): string {
+  return patchCells(row, prev, prev === undefined ? undefined : cellsOf(prev), next, cellsOf(next));
+}
+
+/** patchLine with both lines' cells already split (undefined: not splittable, or no line). */
+function patchCells(row: number, prev: string | undefined, a: Cells | undefined, next: string, b: Cells | undefined): string {
   const whole = `\x1b[${row};1H${next}\x1b[0m\x1b[K`;
-  if (prev === undefined) return whole;
-  const a = cellsOf(prev);
-  const b = cellsOf(next);
-  if (!a || !b) return whole;
+  if (prev === undefined || !a || !b) return whole;
   const same = (i: number) => a.chars[i] === b.chars[i] && a.styles[i] === b.styles[i];
   const common = Math.min(a.chars.length, b.chars.length);
   let first = 0;
@@ -91,16 +93,22 @@ export function patchLine(row: number, prev: string | undefined, next: string): 
 
 /** The line cut to `columns` cells (lines that cannot be split into cells are left alone). */
 export function clip(line: string, columns: number): string {
-  if (line.length <= columns) return line;
-  const cells = cellsOf(line);
-  if (!cells || cells.chars.length <= columns) return line;
-  return `${line.slice(0, cells.ends[columns - 1])}\x1b[0m`;
+  return clipCells(line, line.length <= columns ? undefined : cellsOf(line), columns)[0];
+}
+
+/** clip, given the line's cells; returns the line and its cells as they are after the cut. */
+function clipCells(line: string, cells: Cells | undefined, columns: number): [string, Cells | undefined] {
+  if (line.length <= columns || !cells || cells.chars.length <= columns) return [line, cells];
+  const cut: Cells = { chars: cells.chars.slice(0, columns), styles: cells.styles.slice(0, columns), starts: cells.starts.slice(0, columns), ends: cells.ends.slice(0, columns) };
+  return [`${line.slice(0, cells.ends[columns - 1])}\x1b[0m`, cut];
 }
 
 export class FrameWriter {
   private painted: string[] = [];
   /** The lines behind `painted` as Ink produced them, before clipping. */
   private rawPainted: string[] = [];
+  /** The cells of each painted line (undefined: not splittable). */
+  private paintedCells: (Cells | undefined)[] = [];
   private pending: string | undefined;
   private scheduled = false;
   /** Bytes written since creation, for the benchmark and tests. */
@@ -133,21 +141,28 @@ export class FrameWriter {
     this.pending = undefined;
     const out: string[] = [];
     const rows = Math.max(raw.length, this.painted.length);
-    // Lines are compared as Ink produced them; only a changed line is clipped and patched.
+    // Lines are compared as Ink produced them; only a changed line is split into cells (once: the
+    // cells of what is painted are kept for the next frame), clipped and patched.
     const lines: string[] = new Array(raw.length);
+    const cells: (Cells | undefined)[] = new Array(raw.length);
     for (let i = 0; i < rows; i++) {
       if (i < raw.length && raw[i] === this.rawPainted[i]) {
         lines[i] = this.painted[i]!;
+        cells[i] = this.paintedCells[i];
         continue;
       }
-      const next = i < raw.length ? clip(raw[i]!, this.columns) : undefined;
-      if (next !== undefined) lines[i] = next;
       const prev = this.painted[i];
-      if (next === prev) continue;
-      if (next === undefined) out.push(`\x1b[${i + 1};1H\x1b[0m\x1b[K`);
-      else out.push(patchLine(i + 1, prev, next));
+      if (i >= raw.length) {
+        if (prev !== undefined) out.push(`\x1b[${i + 1};1H\x1b[0m\x1b[K`);
+        continue;
+      }
+      const [next, nextCells] = clipCells(raw[i]!, cellsOf(raw[i]!), this.columns);
+      lines[i] = next;
+      cells[i] = nextCells;
+      if (next !== prev) out.push(patchCells(i + 1, prev, this.paintedCells[i], next, nextCells));
     }
     this.painted = lines;
+    this.paintedCells = cells;
     this.rawPainted = raw;
     const data = out.join('');
     if (data === '') return;
@@ -158,6 +173,7 @@ export class FrameWriter {
   /** Forget the screen (after a resize or clear): the next frame is painted in full. */
   reset(): void {
     this.painted = [];
+    this.paintedCells = [];
     this.rawPainted = [];
     const data = '\x1b[0m\x1b[H\x1b[2J';
     this.bytes += data.length;

@@ -183,8 +183,16 @@ function fastGet(this: OutputLike, shared: Caches, rows: Map<string, string>): {
     }
   }
   const out: string[] = new Array(height);
+  // Most rows are as they were in the frame before: compared piece by piece, without building a
+  // key (a long string per row per frame). Others are looked up by key, else built.
+  const before = last.width === width ? last : undefined;
   for (let y = 0; y < height; y++) {
     const row = pieces[y]!;
+    const prev = before?.pieces[y];
+    if (prev && samePieces(prev, row)) {
+      out[y] = before.out[y]!;
+      continue;
+    }
     const key = `${width}\u0002${row.map(([x, text]) => `${x}\u0000${text}`).join('\u0001')}`;
     let text = rows.get(key);
     if (text === undefined) {
@@ -193,7 +201,17 @@ function fastGet(this: OutputLike, shared: Caches, rows: Map<string, string>): {
     }
     out[y] = text;
   }
+  last = { width, pieces, out };
   return { output: out.join('\n'), height };
+}
+
+/** The last frame's rows: a row's text depends only on the width and its pieces. */
+let last: { width: number; pieces: [number, string][][]; out: string[] } = { width: -1, pieces: [], out: [] };
+
+function samePieces(a: [number, string][], b: [number, string][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
 }
 
 function buildRow(row: [number, string][], width: number, caches: Caches): string {

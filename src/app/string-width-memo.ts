@@ -31,10 +31,11 @@ export const NARROW_RANGES: readonly [number, number][] = [
   [0x270c, 0x2727], // ✓ ✔ ✕ ✗ ✘ ✱
 ];
 
-function isNarrow(code: number): boolean {
-  for (const [lo, hi] of NARROW_RANGES) if (code >= lo && code <= hi) return true;
-  return false;
-}
+const NARROW_CLASS = NARROW_RANGES.map(([lo, hi]) => `\\u${lo.toString(16).padStart(4, '0')}-\\u${hi.toString(16).padStart(4, '0')}`).join('');
+/** Only characters of NARROW_RANGES. A regular expression runs as native code, where a loop over
+ * the characters would run in V8's interpreter (k2mc runs without the optimising compiler). */
+const ALL_NARROW = new RegExp(`^[${NARROW_CLASS}]*$`);
+const SGR = /\x1b\[[\d;]*m/g;
 
 /**
  * The width when every character is in NARROW_RANGES, else undefined. SGR colour and style
@@ -42,34 +43,19 @@ function isNarrow(code: number): boolean {
  * sequence goes to string-width.
  */
 export function narrowWidth(text: string): number | undefined {
-  let width = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x20 && c <= 0x7e) {
-      width++;
-    } else if (c === 0x1b) {
-      if (text.charCodeAt(i + 1) !== 0x5b) return undefined;
-      let j = i + 2;
-      for (let d = text.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = text.charCodeAt(++j));
-      if (text.charCodeAt(j) !== 0x6d) return undefined;
-      i = j;
-    } else if (isNarrow(c)) {
-      width++;
-    } else {
-      return undefined;
-    }
-  }
-  return width;
+  const plain = text.includes('\x1b') ? text.replace(SGR, '') : text;
+  return ALL_NARROW.test(plain) ? plain.length : undefined;
 }
 
 export default function memoStringWidth(text: string, options?: Options): number {
   if (options) return stringWidth(text, options);
-  const fast = narrowWidth(text);
-  if (fast !== undefined) return fast;
+  // Plain narrow text is measured by one regular expression; anything else (colour codes, whose
+  // removal would allocate a copy every frame, and wide or unknown characters) is remembered.
+  if (!text.includes('\x1b') && ALL_NARROW.test(text)) return text.length;
   let w = cache.get(text);
   if (w === undefined) {
     if (cache.size >= LIMIT) cache.clear();
-    w = stringWidth(text);
+    w = narrowWidth(text) ?? stringWidth(text);
     cache.set(text, w);
   }
   return w;

@@ -44,7 +44,7 @@ export interface TerminalSession {
   close(): void;
 }
 
-export function openTerminal(store: Store, out: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin): TerminalSession {
+export function openTerminal(store: Store, out: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin, coalesceMs?: number): TerminalSession {
   let lost: (() => void) | undefined;
   let gone = false;
   const onError = () => {
@@ -75,7 +75,7 @@ export function openTerminal(store: Store, out: NodeJS.WriteStream = process.std
 
   out.write(ENTER);
   store.getState().resize(sink.columns, sink.rows);
-  const view = coalescedView(store);
+  const view = coalescedView(store, coalesceMs);
   const instance: Instance = render(React.createElement(StoreProvider, { store: view, children: React.createElement(App) }), {
     stdout: sink as unknown as NodeJS.WriteStream,
     stdin: input,

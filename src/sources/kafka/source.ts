@@ -5,6 +5,7 @@ import { SourceError, type Source } from '../types.js';
 import { describeKafkaError } from './errors.js';
 import net from 'node:net';
 import { cachedLookup } from '../lookup.js';
+import { loadKafkaIdleLoopFix } from './idle-loop-fix.js';
 
 /** "host:port" or "[::1]:port" → [host, port]. */
 function splitHostPort(address: string): [string, number] {
@@ -150,7 +151,7 @@ export class KafkaSource implements Source<KafkaSample> {
     if (this.admin) return this.admin;
     if (this.failures > 0 && this.opts.spec.brokers.length === 1) await this.reachable();
     // kafkajs is CommonJS: bundled, its exports arrive as the default export.
-    const mod = (await import('kafkajs')) as typeof import('kafkajs') & { default?: typeof import('kafkajs') };
+    const [mod] = await Promise.all([import('kafkajs') as Promise<typeof import('kafkajs') & { default?: typeof import('kafkajs') }>, loadKafkaIdleLoopFix()]);
     const { Kafka, logLevel } = mod.default ?? mod;
     if (this.closed) throw new SourceError('Kafka source closed');
     const { spec, onLog } = this.opts;
