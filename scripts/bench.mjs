@@ -18,7 +18,10 @@
 // consumer groups (the simulation provides the scale; its live topic has 40 partitions, the others
 // 6), reported as CPU per refresh cycle (the clock then ticks every 250 ms).
 //
-// Usage: node scripts/bench.mjs [--scenario stack|kafka|demo|all] [--duration 60] [--warmup 10]
+// Scenario "soak": 10,000 refresh cycles of the whole dashboard at scale, on the simulation's own
+// clock as fast as they go: heap and RSS growth after the warm-up, peak RSS (see runSoak).
+//
+// Usage: node scripts/bench.mjs [--scenario stack|kafka|demo|scale|soak|all] [--cycles 10000] [--duration 60] [--warmup 10]
 //                               [--presses 50] [--starts 5] [--health-interval 10s] [--json FILE]
 // Needs: bash scripts/test-env.sh up (engine + image), tmux; builds nothing itself (npm run bench builds).
 
@@ -39,8 +42,11 @@ const STARTS = Number(args.starts ?? 5);
 // tests' 2 s would keep the two cores busy with health-check processes and measure that instead.
 const HEALTH_INTERVAL = args['health-interval'] ?? '10s';
 const JSON_OUT = args.json ?? join(root, 'bench-results', 'latest.json');
-const SCENARIOS = (args.scenario ?? 'all') === 'all' ? ['stack', 'kafka', 'demo', 'scale'] : args.scenario.split(',');
-for (const s of SCENARIOS) if (!['stack', 'kafka', 'demo', 'scale'].includes(s)) throw new Error(`unknown scenario ${s} (stack, kafka, demo, scale or all)`);
+const ALL = ['stack', 'kafka', 'demo', 'scale', 'soak'];
+const SCENARIOS = (args.scenario ?? 'all') === 'all' ? ALL : args.scenario.split(',');
+for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenario ${s} (${ALL.join(', ')} or all)`);
+const SOAK_CYCLES = Number(args.cycles ?? 10_000);
+const SOAK_WARMUP = Number(args['soak-warmup'] ?? 1000);
 
 /** A K2-like platform at scale for the simulation: 300 services, 50 topics, 20 groups. */
 function scaleYaml() {
@@ -187,6 +193,38 @@ async function waitScreen(check, timeoutMs) {
 
 const LIVE_TOPIC = 'market.crypto.trades.binance';
 
+/**
+ * Scenario "soak": the memory run. The whole dashboard (sources, store, React, Ink, frame writer,
+ * 160×45) on the simulated platform at scale, driven by its own clock as fast as it goes for
+ * SOAK_CYCLES refresh cycles (src/app/soak.ts); heap and RSS after a forced GC at the end of the
+ * warm-up and at the end.
+ */
+async function runSoak() {
+  const dir = mkdtempSync(join(tmpdir(), 'k2mc-soak-'));
+  try {
+    const configPath = join(dir, 'scale.yaml');
+    writeFileSync(configPath, scaleYaml());
+    console.error(`bench: soak, ${SOAK_CYCLES} cycles (${SOAK_WARMUP} of warm-up) at scale…`);
+    const t0 = performance.now();
+    const out = execFileSync('node', ['--expose-gc', join(root, 'dist/app/soak.js'), '--config', configPath, '--cycles', String(SOAK_CYCLES), '--warmup', String(SOAK_WARMUP)], {
+      encoding: 'utf8',
+      env: { ...process.env, K2MC_STATE_DIR: join(dir, 'state') },
+      maxBuffer: 1 << 20,
+    });
+    const r = JSON.parse(out.trim().split('\n').at(-1));
+    return {
+      name: 'soak',
+      scenario: `soak: ${SOAK_CYCLES} refresh cycles as fast as they go (simulated clock), 300 containers, 50 topics, 20 groups, 160×45 frames into a sink`,
+      node: process.version,
+      when: new Date().toISOString(),
+      wallSeconds: (performance.now() - t0) / 1000,
+      ...r,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function runScenario(name) {
   const dir = mkdtempSync(join(tmpdir(), 'k2mc-bench-'));
   const configPath = join(dir, 'k2mc.yaml');
@@ -330,6 +368,7 @@ async function runScenario(name) {
 }
 
 function report(results) {
+  if (results.name === 'soak') return reportSoak(results);
   const targets = [
     ['k2mc CPU (% of one core)', results.cpuPct, results.name === 'scale' ? undefined : 1.5, '%'],
     ['terminal output', results.bytesPerSec, 3072, 'B/s'],
@@ -352,11 +391,29 @@ function report(results) {
   }
 }
 
+function reportSoak(r) {
+  console.log(`\n${r.scenario} — ${r.frames} frames drawn after the warm-up, ${r.wallSeconds.toFixed(0)} s\n`);
+  const rows = [
+    ['heap after GC, end of warm-up', r.heapAfterWarmupMB, undefined, 'MB'],
+    ['heap after GC, end', r.heapEndMB, undefined, 'MB'],
+    [`heap growth over ${r.cycles - r.warmup} cycles`, r.heapGrowthMB, 5, 'MB'],
+    [`RSS growth over ${r.cycles - r.warmup} cycles`, r.rssGrowthMB, 5, 'MB'],
+    ['peak RSS', r.rssPeakMB, 150, 'MB'],
+    ['CPU per cycle (flat out)', r.cpuMsPerCycle, 150, 'ms'],
+  ];
+  console.log('| metric | value | target | |');
+  console.log('|---|---:|---:|---|');
+  for (const [name, value, target, unit] of rows) {
+    const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
+    console.log(`| ${name} | ${value.toFixed(1)} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
+  }
+}
+
 async function main() {
   const all = [];
   for (const name of SCENARIOS) {
     console.error(`bench: scenario ${name}`);
-    all.push(await runScenario(name));
+    all.push(name === 'soak' ? await runSoak() : await runScenario(name));
   }
   for (const r of all) report(r);
   mkdirSync(dirname(JSON_OUT), { recursive: true });

@@ -57,8 +57,8 @@ type OutputClass = { prototype: { get(this: OutputLike): { output: string; heigh
 
 // Each cached line holds an object per character; a few hundred lines cover every frame the
 // dashboard shows, and a small heap keeps the garbage collector's pauses short.
-const CACHE_LIMIT = 1000;
-const ROW_LIMIT = 2000;
+const CACHE_LIMIT = 400;
+const ROW_LIMIT = 500;
 const EMPTY: Code[] = [];
 const SPACE: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: EMPTY };
 

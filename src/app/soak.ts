@@ -28,6 +28,8 @@ interface SoakResult {
   rssEndMB: number;
   rssGrowthMB: number;
   rssPeakMB: number;
+  /** Heap after GC every 1,000 cycles: bounded caches fill and empty, a leak only climbs. */
+  heapByThousandMB: number[];
 }
 
 const MB = 2 ** 20;
@@ -101,6 +103,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
   let base = { heap: 0, rss: 0 };
   let cpu0 = 0;
   let writes0 = 0;
+  const heapByThousand: number[] = [];
   try {
     for (let i = 0; i < opts.cycles; i++) {
       realNow += period;
@@ -111,6 +114,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
       await turn();
       await turn();
       await immediate();
+      if ((i + 1) % 1000 === 0) heapByThousand.push(Math.round(measure().heap * 10) / 10);
       if (i === opts.warmup - 1) {
         base = measure();
         const u = process.cpuUsage();
@@ -136,6 +140,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
       rssEndMB: end.rss,
       rssGrowthMB: end.rss - base.rss,
       rssPeakMB: peakRssMB(),
+      heapByThousandMB: heapByThousand,
     };
   } finally {
     runtime.stop();

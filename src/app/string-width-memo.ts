@@ -11,7 +11,7 @@
 // goes to string-width, memoized. The cache is bounded and simply cleared when full.
 import stringWidth from 'string-width';
 
-const LIMIT = 8000;
+const LIMIT = 2000;
 const cache = new Map<string, number>();
 
 type Options = Parameters<typeof stringWidth>[1];
