@@ -4,7 +4,7 @@ import { DASH, fit, formatClock, formatDuration, formatInt, formatRate, sparklin
 import { levelName, type Level } from '../model/degradation.js';
 import type { GroupView, KafkaView, TopicView } from '../model/kafka-view.js';
 import type { PrometheusSample } from '../sources/prometheus.js';
-import { paint } from './paint.js';
+import { paint, strong, tint } from './paint.js';
 import { Panel } from './Panel.js';
 import type { Color } from './theme.js';
 
@@ -41,14 +41,15 @@ function topicCols(inner: number, longest: number): TopicCols {
 
 function TopicRow({ t, cols, live }: { t: TopicView; cols: TopicCols; live: boolean }) {
   const stalled = live && t.rate === 0;
-  return (
-    <Text wrap="truncate">
-      <Text bold={live}>{fit(t.name, cols.name)}</Text>{' '}
-      <Text color={paint(stalled ? 'red' : t.rate === undefined ? 'gray' : undefined)}>{fit(formatRate(t.rate), cols.rate, 'right')}</Text>{' '}
-      <Text color={paint(stalled ? 'red' : 'cyan')}>{sparkline(t.history, cols.spark)}</Text>{' '}
-      {fit(formatInt(t.total), cols.total, 'right')} {fit(String(t.partitions), cols.parts, 'right')}
-    </Text>
-  );
+  // One text per row, its colours inside (see paint.ts): this panel changes every second.
+  const text =
+    (live ? strong(fit(t.name, cols.name)) : fit(t.name, cols.name)) +
+    ' ' +
+    tint(stalled ? 'red' : t.rate === undefined ? 'gray' : undefined, fit(formatRate(t.rate), cols.rate, 'right')) +
+    ' ' +
+    tint(stalled ? 'red' : 'cyan', sparkline(t.history, cols.spark)) +
+    ` ${fit(formatInt(t.total), cols.total, 'right')} ${fit(String(t.partitions), cols.parts, 'right')}`;
+  return <Text wrap="truncate">{text}</Text>;
 }
 
 function trendText(g: GroupView): { text: string; color?: Color } {
@@ -112,21 +113,15 @@ function groupLines(g: GroupView, cols: GroupCols, prometheus: PrometheusSample 
       );
     }
     const topicCell = cols.topic ? `${fit(r.topic ?? '', cols.topic)} ` : '';
+    const text =
+      `${fit(first ? g.groupId : '', cols.group)} ${topicCell}${fit(lag, cols.lag, 'right')}${cols.worst ? ` ${fit(worst, cols.worst, 'right')}` : ''} ` +
+      tint(first ? trend.color : undefined, fit(first ? trend.text : '', cols.trend)) +
+      ' ' +
+      strong(tint(first && level !== undefined ? LEVEL_COLOR[level] : undefined, fit(first && level !== undefined ? levelName(level) : '', cols.level))) +
+      (cols.platform ? tint(first ? plat.color : undefined, ` ${fit(first ? plat.text : '', cols.platform)}`) : '');
     return (
       <Text key={`g:${g.groupId}:${r.topic ?? '-'}`} wrap="truncate">
-        {fit(first ? g.groupId : '', cols.group)} {topicCell}
-        {fit(lag, cols.lag, 'right')}
-        {cols.worst ? ` ${fit(worst, cols.worst, 'right')}` : ''}{' '}
-        <Text color={paint(first ? trend.color : undefined)}>{fit(first ? trend.text : '', cols.trend)}</Text>{' '}
-        <Text bold color={paint(first && level !== undefined ? LEVEL_COLOR[level] : undefined)}>
-          {fit(first && level !== undefined ? levelName(level) : '', cols.level)}
-        </Text>
-        {cols.platform ? (
-          <Text color={paint(first ? plat.color : undefined)}>
-            {' '}
-            {fit(first ? plat.text : '', cols.platform)}
-          </Text>
-        ) : null}
+        {text}
       </Text>
     );
   });

@@ -5,7 +5,7 @@ import { visibleRows } from '../store/store.js';
 import type { ServiceRow } from '../model/services.js';
 import { DASH, fit, formatBytes, formatLatency, formatPercent, formatUptime, formatClock } from '../model/format.js';
 import { HEALTH_COLOR, STATUS_STYLE } from './theme.js';
-import { paint } from './paint.js';
+import { paint, strong, tint } from './paint.js';
 import { Panel } from './Panel.js';
 
 // One line per service. Columns shrink at 80 columns; the probe column takes what is left.
@@ -60,17 +60,20 @@ const Row = memo(function Row({ row, selected, cols, uptime }: { row: ServiceRow
   const up = row.status === 'running';
   const probeBad = row.probeUrl && row.probe && (!row.probe.ok || (row.probe.bodyStatus && row.probe.bodyStatus !== 'healthy'));
   const name = `${row.name}${row.essential ? '' : ' ·'}`;
+  const text =
+    tint(st.color, `${st.glyph} `) +
+    (row.essential ? strong(fit(name, cols.name)) : fit(name, cols.name)) +
+    ' ' +
+    tint(st.color, fit(stateWord(row), cols.state)) +
+    ' ' +
+    tint(HEALTH_COLOR[row.health], fit(row.health === 'none' ? DASH : row.health, cols.health)) +
+    ` ${fit(uptime, cols.uptime, 'right')} ` +
+    tint(row.restartCount > 0 ? 'yellow' : undefined, fit(String(row.containerId ? row.restartCount : DASH), cols.restarts, 'right')) +
+    ` ${fit(up ? formatPercent(row.cpuPercent) : DASH, cols.cpu, 'right')} ${fit(up ? formatBytes(row.memBytes) : DASH, cols.mem, 'right')} ` +
+    tint(probeBad ? 'red' : row.probe?.ok ? 'green' : undefined, fit(probeText(row), cols.probe));
   return (
     <Text inverse={selected} wrap="truncate">
-      <Text color={paint(st.color)}>{st.glyph} </Text>
-      <Text bold={row.essential}>{fit(name, cols.name)} </Text>
-      <Text color={paint(st.color)}>{fit(stateWord(row), cols.state)} </Text>
-      <Text color={paint(HEALTH_COLOR[row.health])}>{fit(row.health === 'none' ? DASH : row.health, cols.health)} </Text>
-      <Text>{fit(uptime, cols.uptime, 'right')} </Text>
-      <Text color={paint(row.restartCount > 0 ? 'yellow' : undefined)}>{fit(String(row.containerId ? row.restartCount : DASH), cols.restarts, 'right')} </Text>
-      <Text>{fit(up ? formatPercent(row.cpuPercent) : DASH, cols.cpu, 'right')} </Text>
-      <Text>{fit(up ? formatBytes(row.memBytes) : DASH, cols.mem, 'right')} </Text>
-      <Text color={paint(probeBad ? 'red' : row.probe?.ok ? 'green' : undefined)}>{fit(probeText(row), cols.probe)}</Text>
+      {text}
     </Text>
   );
 });
