@@ -367,6 +367,16 @@ async function runScenario(name) {
   return results;
 }
 
+/** A markdown table of [name, value, target, unit] rows, each marked ok or OVER against its target. */
+function printTable(rows, digits) {
+  console.log('| metric | value | target | |');
+  console.log('|---|---:|---:|---|');
+  for (const [name, value, target, unit] of rows) {
+    const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
+    console.log(`| ${name} | ${value?.toFixed(digits(name, unit))} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
+  }
+}
+
 function report(results) {
   if (results.name === 'soak') return reportSoak(results);
   const targets = [
@@ -383,12 +393,7 @@ function report(results) {
   ];
   console.log(`\n${results.scenario} — measured over ${DURATION_S} s after ${WARMUP_S} s warm-up, ${PRESSES} key presses\n`);
   const rows = targets.filter(([, value]) => value !== undefined);
-  console.log('| metric | value | target | |');
-  console.log('|---|---:|---:|---|');
-  for (const [name, value, target, unit] of rows) {
-    const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
-    console.log(`| ${name} | ${value?.toFixed(name === 'CPU per refresh cycle' ? 1 : unit === 'B/s' || unit === 'ms' ? 0 : 2)} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
-  }
+  printTable(rows, (name, unit) => (name === 'CPU per refresh cycle' ? 1 : unit === 'B/s' || unit === 'ms' ? 0 : 2));
 }
 
 function reportSoak(r) {
@@ -401,12 +406,7 @@ function reportSoak(r) {
     ['peak RSS', r.rssPeakMB, 150, 'MB'],
     ['CPU per cycle (flat out)', r.cpuMsPerCycle, 150, 'ms'],
   ];
-  console.log('| metric | value | target | |');
-  console.log('|---|---:|---:|---|');
-  for (const [name, value, target, unit] of rows) {
-    const ok = target === undefined ? '' : value <= target ? 'ok' : 'OVER';
-    console.log(`| ${name} | ${value.toFixed(1)} ${unit} | ${target === undefined ? '–' : `≤ ${target} ${unit}`} | ${ok} |`);
-  }
+  printTable(rows, () => 1);
 }
 
 async function main() {

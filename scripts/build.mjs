@@ -25,28 +25,35 @@ const memoStringWidth = {
   },
 };
 
+/**
+ * A plugin that edits a dependency's file as it is bundled. Checked: if a text to replace is no
+ * longer in the file (the dependency changed shape), the build fails rather than silently
+ * shipping the unpatched code.
+ */
+function checkedPatch(name, file, edits) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter: file }, (args) => {
+        let contents = readFileSync(args.path, 'utf8');
+        for (const [from, to] of edits) {
+          if (!contents.includes(from)) throw new Error(`${args.path} changed; update the ${name} patch in scripts/build.mjs`);
+          contents = contents.replace(from, to);
+        }
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
 // yoga-layout (Ink's layout engine) embeds its WebAssembly as a base64 data: URL and, when fetch
 // exists, loads it with fetch(), which pulls in Node's undici and decodes the URL in JavaScript
 // (~60 ms of the start-up). Node's Buffer decodes base64 natively; hand yoga the bytes directly.
-// The patch is checked: if yoga's loader changes shape, the build fails rather than silently
-// keeping the slow path.
-const YOGA_FETCH = 'w||"function"!=typeof fetch?Promise.resolve().then(function(){return wa()})';
 const YOGA_DECODE = 'if(a==H&&w)return new Uint8Array(w);';
-const yogaWithoutFetch = {
-  name: 'yoga-without-fetch',
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(YOGA_FETCH) || !source.includes(YOGA_DECODE)) {
-        throw new Error(`yoga-layout's wasm loader changed (${args.path}); update yogaWithoutFetch in scripts/build.mjs`);
-      }
-      const contents = source
-        .replace(YOGA_FETCH, 'true?Promise.resolve().then(function(){return wa()})')
-        .replace(YOGA_DECODE, `${YOGA_DECODE}if(ua(a))return new Uint8Array(Buffer.from(a.slice(37),"base64"));`);
-      return { contents, loader: 'js' };
-    });
-  },
-};
+const yogaWithoutFetch = checkedPatch('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [
+  ['w||"function"!=typeof fetch?Promise.resolve().then(function(){return wa()})', 'true?Promise.resolve().then(function(){return wa()})'],
+  [YOGA_DECODE, `${YOGA_DECODE}if(ua(a))return new Uint8Array(Buffer.from(a.slice(37),"base64"));`],
+]);
 
 // Ink sanitizes every text node of every frame by tokenizing it in JavaScript; text holding only
 // colour codes comes back unchanged, which src/app/sanitize-ansi-fast.ts tells with two regular
@@ -64,38 +71,16 @@ const fastSanitizeAnsi = {
 // Ink remembers the size of every text it measures and every line it wraps, in two module-level
 // caches that are never emptied: every figure a dashboard shows is a new text, so over 10,000
 // refresh cycles at scale its heap grew by ~17 MB and would go on growing for as long as k2mc
-// runs. The two caches are bounded here (emptied when full, like k2mc's own). The patch is
-// checked: if Ink's code changes shape, the build fails.
+// runs. The two caches are bounded here (emptied when full, like k2mc's own).
 const INK_CACHE_LIMIT = 2000;
-const INK_CACHES = [
-  {
-    file: /ink[\\/]build[\\/]measure-text\.js$/,
-    edits: [['    cache.set(text, dimensions);', `    if (cache.size >= ${INK_CACHE_LIMIT}) cache.clear();\n    cache.set(text, dimensions);`]],
-  },
-  {
-    file: /ink[\\/]build[\\/]wrap-text\.js$/,
-    edits: [
-      ['const cache = {};', 'const cache = new Map();'],
-      ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
-      ['    cache[cacheKey] = wrappedText;', `    if (cache.size >= ${INK_CACHE_LIMIT}) cache.clear();\n    cache.set(cacheKey, wrappedText);`],
-    ],
-  },
-];
-const boundedInkCaches = {
-  name: 'bounded-ink-caches',
-  setup(b) {
-    for (const { file, edits } of INK_CACHES) {
-      b.onLoad({ filter: file }, (args) => {
-        let contents = readFileSync(args.path, 'utf8');
-        for (const [from, to] of edits) {
-          if (!contents.includes(from)) throw new Error(`Ink's ${args.path} changed; update boundedInkCaches in scripts/build.mjs`);
-          contents = contents.replace(from, to);
-        }
-        return { contents, loader: 'js' };
-      });
-    }
-  },
-};
+const boundedMeasureCache = checkedPatch('bounded-ink-measure-cache', /ink[\\/]build[\\/]measure-text\.js$/, [
+  ['    cache.set(text, dimensions);', `    if (cache.size >= ${INK_CACHE_LIMIT}) cache.clear();\n    cache.set(text, dimensions);`],
+]);
+const boundedWrapCache = checkedPatch('bounded-ink-wrap-cache', /ink[\\/]build[\\/]wrap-text\.js$/, [
+  ['const cache = {};', 'const cache = new Map();'],
+  ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
+  ['    cache[cacheKey] = wrappedText;', `    if (cache.size >= ${INK_CACHE_LIMIT}) cache.clear();\n    cache.set(cacheKey, wrappedText);`],
+]);
 
 // zod re-exports all of its ~60 message locales as one namespace (z.locales), so a bundler keeps
 // every one of them: half of the CLI's code, compiled on every start. k2mc speaks English, which
@@ -126,6 +111,6 @@ await build({
   external: ['ssh2', 'cpu-features', 'react-devtools-core'],
   // Bundled CommonJS dependencies (dockerode, kafkajs) call require().
   banner: { js: "import { createRequire as __k2mcRequire } from 'node:module'; const require = __k2mcRequire(import.meta.url);" },
-  plugins: [memoStringWidth, fastSanitizeAnsi, boundedInkCaches, yogaWithoutFetch, zodWithoutLocales],
+  plugins: [memoStringWidth, fastSanitizeAnsi, boundedMeasureCache, boundedWrapCache, yogaWithoutFetch, zodWithoutLocales],
   logLevel: 'warning',
 });

@@ -48,30 +48,13 @@ class SinkTerminal extends EventEmitter {
   }
 }
 
-/** A keyboard nobody types on. */
-class IdleKeyboard extends EventEmitter {
-  readonly isTTY = true;
-  setRawMode(): this {
-    return this;
+/** A keyboard nobody types on: every stream call Ink makes on stdin does nothing. */
+function idleKeyboard(): NodeJS.ReadStream {
+  const keyboard = Object.assign(new EventEmitter(), { isTTY: true, read: () => null });
+  for (const name of ['setRawMode', 'setEncoding', 'ref', 'unref', 'resume', 'pause']) {
+    (keyboard as unknown as Record<string, () => unknown>)[name] = () => keyboard;
   }
-  setEncoding(): this {
-    return this;
-  }
-  read(): null {
-    return null;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-  pause(): this {
-    return this;
-  }
+  return keyboard as unknown as NodeJS.ReadStream;
 }
 
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -97,7 +80,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
   // The same heap limits as the dashboard (dashboard.ts), checked on every cycle.
   const heap = new HeapLimits();
   const out = new SinkTerminal();
-  const terminal = openTerminal(runtime.store, out as unknown as NodeJS.WriteStream, new IdleKeyboard() as unknown as NodeJS.ReadStream, 0);
+  const terminal = openTerminal(runtime.store, out as unknown as NodeJS.WriteStream, idleKeyboard(), 0);
   await runtime.afterFirstFrame();
   const period = config.refreshMs;
   let base = { heap: 0, rss: 0 };
@@ -114,9 +97,12 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
       await turn();
       await turn();
       await immediate();
-      if ((i + 1) % 1000 === 0) heapByThousand.push(Math.round(measure().heap * 10) / 10);
+      const thousand = (i + 1) % 1000 === 0;
+      if (!thousand && i !== opts.warmup - 1) continue;
+      const m = measure();
+      if (thousand) heapByThousand.push(Math.round(m.heap * 10) / 10);
       if (i === opts.warmup - 1) {
-        base = measure();
+        base = m;
         const u = process.cpuUsage();
         cpu0 = (u.user + u.system) / 1000;
         writes0 = out.writes;
