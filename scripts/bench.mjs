@@ -407,6 +407,7 @@ function reportSoak(r) {
     ['CPU per cycle (flat out)', r.cpuMsPerCycle, 150, 'ms'],
   ];
   printTable(rows, () => 1);
+  console.log(`\nevery 1,000 cycles, after GC: heap ${r.heapByThousandMB.join(', ')} MB; RSS ${r.rssByThousandMB.join(', ')} MB`);
 }
 
 async function main() {

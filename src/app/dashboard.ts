@@ -41,6 +41,9 @@ interface Session {
 
 export async function runDashboard(config: Config, opts: DashboardOptions = {}): Promise<number> {
   const size = { columns: process.stdout.columns || 160, rows: process.stdout.rows || 45 };
+  // The heap's limits (heap-limits.ts) from the start: the first frames at scale would otherwise
+  // grow the young generation past its cap before the first tick checks it.
+  const heap = new HeapLimits();
   // Paint the first frame before the sources start competing for the CPU.
   let session: Session;
   if (opts.replay) {
@@ -58,6 +61,7 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
   const backupMode = live.backup;
   const sessionLog = new SessionLog(live.store, { clock: live.clock, measured: backupMode ? () => backupMode.liveStore : undefined });
   const terminal = openTerminal(live.store);
+  heap.check();
   setImmediate(() => {
     live.scheduler.start();
     void live.afterFirstFrame();
@@ -115,7 +119,6 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
     // The clock's ticks also decide when V8's optimising compiler starts to pay (optimizer.ts) and
     // keep the heap's limits (heap-limits.ts).
     const optimizer = new OptimizerSwitch();
-    const heap = new HeapLimits();
     const unsubscribe = live.store.subscribe((s, prev) => {
       if (s.quitRequested) void finish(0, false);
       if (s.now !== prev.now) {

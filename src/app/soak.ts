@@ -30,6 +30,8 @@ interface SoakResult {
   rssPeakMB: number;
   /** Heap after GC every 1,000 cycles: bounded caches fill and empty, a leak only climbs. */
   heapByThousandMB: number[];
+  /** RSS after GC at the same points: it also moves with what the allocator keeps, so a leak shows as a climb, not one reading. */
+  rssByThousandMB: number[];
 }
 
 const MB = 2 ** 20;
@@ -75,10 +77,11 @@ function peakRssMB(): number {
 
 export async function soak(opts: { configPath?: string; cycles: number; warmup: number; seed: number }): Promise<SoakResult> {
   const config = loadConfig({ configPath: opts.configPath, flags: {} });
+  // The same heap limits as the dashboard (dashboard.ts), from the start and checked on every cycle.
+  const heap = new HeapLimits();
+  heap.check();
   let realNow = Date.now();
   const runtime = startDemo(config, { autoStart: false, speed: 1, seed: opts.seed, now: () => realNow, size: { columns: 160, rows: 45 } });
-  // The same heap limits as the dashboard (dashboard.ts), checked on every cycle.
-  const heap = new HeapLimits();
   const out = new SinkTerminal();
   const terminal = openTerminal(runtime.store, out as unknown as NodeJS.WriteStream, idleKeyboard(), 0);
   await runtime.afterFirstFrame();
@@ -87,6 +90,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
   let cpu0 = 0;
   let writes0 = 0;
   const heapByThousand: number[] = [];
+  const rssByThousand: number[] = [];
   try {
     for (let i = 0; i < opts.cycles; i++) {
       realNow += period;
@@ -100,7 +104,10 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
       const thousand = (i + 1) % 1000 === 0;
       if (!thousand && i !== opts.warmup - 1) continue;
       const m = measure();
-      if (thousand) heapByThousand.push(Math.round(m.heap * 10) / 10);
+      if (thousand) {
+        heapByThousand.push(Math.round(m.heap * 10) / 10);
+        rssByThousand.push(Math.round(m.rss * 10) / 10);
+      }
       if (i === opts.warmup - 1) {
         base = m;
         const u = process.cpuUsage();
@@ -127,6 +134,7 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
       rssGrowthMB: end.rss - base.rss,
       rssPeakMB: peakRssMB(),
       heapByThousandMB: heapByThousand,
+      rssByThousandMB: rssByThousand,
     };
   } finally {
     runtime.stop();
