@@ -6,20 +6,15 @@
 
 const SGR = /\x1b\[[0-9;]*m/y;
 
-/**
- * A line split into columns. Every column holds one UTF-16 unit (only such lines are split), so a
- * column is found by its index in the raw line; styles are kept as a small table per line.
- */
 interface Cells {
-  /** The raw line. */
-  line: string;
-  /** Number of columns. */
-  count: number;
-  /** Index in the raw line of each column's character (after its SGR sequences). */
+  /** The visible characters, one per column. */
+  chars: string[];
+  /** The SGR sequences in force at each column (everything since the line began). */
+  styles: string[];
+  /** Index in the raw line where each column's character starts (after its SGR sequences). */
   starts: number[];
-  /** Index into `table` of the SGR sequences in force at each column (all since the line began). */
-  styleOf: number[];
-  table: string[];
+  /** Index in the raw line just after each column's character. */
+  ends: number[];
 }
 
 /**
@@ -27,34 +22,31 @@ interface Cells {
  * (wide or unknown characters, or escape sequences other than SGR): such lines are rewritten whole.
  */
 export function cellsOf(line: string): Cells | undefined {
-  // Plain arrays sized once: typed arrays of this size live outside the heap and cost more to make.
-  const starts: number[] = new Array(line.length);
-  const styleOf: number[] = new Array(line.length);
-  const table = [''];
-  let count = 0;
+  const chars: string[] = [];
+  const styles: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let style = '';
   let i = 0;
   while (i < line.length) {
-    const code = line.charCodeAt(i);
-    if (code === 0x1b) {
+    if (line.charCodeAt(i) === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
       if (!m) return undefined;
-      table.push(m[0] === '\x1b[0m' || m[0] === '\x1b[m' ? '' : table[table.length - 1] + m[0]);
+      style = m[0] === '\x1b[0m' || m[0] === '\x1b[m' ? '' : style + m[0];
       i += m[0].length;
       continue;
     }
-    if (!narrow(code)) return undefined;
-    starts[count] = i;
-    styleOf[count] = table.length - 1;
-    count++;
-    i++;
+    const cp = line.codePointAt(i)!;
+    if (!narrow(cp)) return undefined;
+    const ch = String.fromCodePoint(cp);
+    chars.push(ch);
+    styles.push(style);
+    starts.push(i);
+    i += ch.length;
+    ends.push(i);
   }
-  return { line, count, starts, styleOf, table };
-}
-
-/** The character and style of column i of a and column j of b are the same. */
-function sameCell(a: Cells, i: number, b: Cells, j: number): boolean {
-  return a.line.charCodeAt(a.starts[i]!) === b.line.charCodeAt(b.starts[j]!) && a.table[a.styleOf[i]!] === b.table[b.styleOf[j]!];
+  return { chars, styles, starts, ends };
 }
 
 /** Characters known to take one column: ASCII, Latin, punctuation, arrows, box drawing, shapes. */
@@ -77,21 +69,21 @@ export function patchLine(row: number, prev: string | undefined, next: string): 
 function patchCells(row: number, prev: string | undefined, a: Cells | undefined, next: string, b: Cells | undefined): string {
   const whole = `\x1b[${row};1H${next}\x1b[0m\x1b[K`;
   if (prev === undefined || !a || !b) return whole;
-  const same = (i: number) => sameCell(a, i, b, i);
-  const common = Math.min(a.count, b.count);
+  const same = (i: number) => a.chars[i] === b.chars[i] && a.styles[i] === b.styles[i];
+  const common = Math.min(a.chars.length, b.chars.length);
   let first = 0;
   while (first < common && same(first)) first++;
-  if (first === b.count && first === a.count) return '';
+  if (first === b.chars.length && first === a.chars.length) return '';
   let out = `\x1b[${row};${first + 1}H\x1b[0m`;
-  if (first < b.count) {
+  if (first < b.chars.length) {
     // The end of the span: the last cell that differs, counting from the end of both lines.
-    let lastB = b.count - 1;
-    let lastA = a.count - 1;
-    if (a.count === b.count) {
+    let lastB = b.chars.length - 1;
+    let lastA = a.chars.length - 1;
+    if (a.chars.length === b.chars.length) {
       while (lastB > first && same(lastB)) lastB--;
       lastA = lastB;
     }
-    out += b.table[b.styleOf[first]!] + next.slice(b.starts[first], b.starts[lastB]! + 1) + '\x1b[0m';
+    out += b.styles[first] + next.slice(b.starts[first], b.ends[lastB]) + '\x1b[0m';
     if (lastA > lastB) out += '\x1b[K';
   } else {
     out += '\x1b[K';
@@ -106,10 +98,9 @@ export function clip(line: string, columns: number): string {
 
 /** clip, given the line's cells; returns the line and its cells as they are after the cut. */
 function clipCells(line: string, cells: Cells | undefined, columns: number): [string, Cells | undefined] {
-  if (line.length <= columns || !cells || cells.count <= columns) return [line, cells];
-  const cut = `${line.slice(0, cells.starts[columns - 1]! + 1)}\x1b[0m`;
-  // The cut line keeps the columns' positions: the same arrays serve, counted to the edge.
-  return [cut, { ...cells, line: cut, count: columns }];
+  if (line.length <= columns || !cells || cells.chars.length <= columns) return [line, cells];
+  const cut: Cells = { chars: cells.chars.slice(0, columns), styles: cells.styles.slice(0, columns), starts: cells.starts.slice(0, columns), ends: cells.ends.slice(0, columns) };
+  return [`${line.slice(0, cells.ends[columns - 1])}\x1b[0m`, cut];
 }
 
 export class FrameWriter {

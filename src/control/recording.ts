@@ -47,50 +47,18 @@ const SECRET_QUERY = /([?&](?:[a-z_-]*(?:token|secret|passw(?:or)?d|api[-_]?key|
  * "token-service" are data and stay.
  */
 export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '$1***@').replace(SECRET_QUERY, '$1***');
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (dropsKey(k, v)) continue;
+      if (SECRET_SECTION.test(k)) continue;
+      if (SECRET_KEY.test(k) && (v === null || typeof v !== 'object')) continue;
       out[k] = redact(v);
     }
     return out;
   }
   return value;
-}
-
-/**
- * JSON.stringify(redact(value)), without building the redacted copy first: the recorder writes
- * every sample, several a second, and most of them hold nothing to redact.
- */
-export function redactedJson(value: unknown): string {
-  return JSON.stringify(value, redactMember);
-}
-
-function redactMember(key: string, v: unknown): unknown {
-  // Array members have index keys, which never name a secret.
-  if (key !== '' && dropsKey(key, v)) return undefined;
-  return typeof v === 'string' ? redactText(v) : v;
-}
-
-function redactText(text: string): string {
-  // Every pattern needs an @ (credentials) or a ? or & (query strings).
-  if (!text.includes('@') && !text.includes('?') && !text.includes('&')) return text;
-  return text.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '$1***@').replace(SECRET_QUERY, '$1***');
-}
-
-/** What each key means (samples repeat the same keys): 0 data, 1 secret when plain, 2 secret section. */
-const keyKinds = new Map<string, 0 | 1 | 2>();
-
-function dropsKey(key: string, v: unknown): boolean {
-  let kind = keyKinds.get(key);
-  if (kind === undefined) {
-    kind = SECRET_SECTION.test(key) ? 2 : SECRET_KEY.test(key) ? 1 : 0;
-    if (keyKinds.size >= 2000) keyKinds.clear();
-    keyKinds.set(key, kind);
-  }
-  return kind === 2 || (kind === 1 && (v === null || typeof v !== 'object'));
 }
 
 export function configDigest(config: unknown): string {
@@ -128,7 +96,7 @@ export class SessionRecorder {
 
   record(source: string, value: unknown, at: number): void {
     if (this.closed || this.problem) return;
-    this.buffer.push(`${redactedJson({ t: at, s: source, v: value })}\n`);
+    this.buffer.push(`${JSON.stringify({ t: at, s: source, v: redact(value) })}\n`);
   }
 
   flush(): void {

@@ -48,11 +48,9 @@ class Screen {
 /** The same representation for a line as written: each visible char with its style. */
 function expected(line: string): string {
   const c = cellsOf(line)!;
-  const chars = Array.from(c.starts.slice(0, c.count), (at) => c.line[at]!);
-  const styles = Array.from(c.styleOf.slice(0, c.count), (k) => c.table[k]!);
-  let end = chars.length;
-  while (end > 0 && chars[end - 1] === ' ' && styles[end - 1] === '') end--;
-  return chars.slice(0, end).map((ch, i) => `${styles[i]}${ch}`).join('');
+  let end = c.chars.length;
+  while (end > 0 && c.chars[end - 1] === ' ' && c.styles[end - 1] === '') end--;
+  return c.chars.slice(0, end).map((ch, i) => `${c.styles[i]}${ch}`).join('');
 }
 
 function writer() {
@@ -108,14 +106,6 @@ describe('FrameWriter', () => {
     expect(out).toEqual(['\x1b[1;1Htwo\x1b[0m\x1b[K']);
     expect(w.bytes).toBe(Buffer.byteLength(out[0]!));
   });
-  it('splits a line into columns, each with its character and the styles in force', () => {
-    const c = cellsOf('a\x1b[31mb─\x1b[1mc\x1b[0md')!;
-    expect(c.count).toBe(5);
-    expect(Array.from(c.starts.slice(0, c.count), (at) => c.line[at])).toEqual(['a', 'b', '─', 'c', 'd']);
-    expect(Array.from(c.styleOf.slice(0, c.count), (k) => c.table[k])).toEqual(['', '\x1b[31m', '\x1b[31m', '\x1b[31m\x1b[1m', '']);
-    expect(cellsOf('x\x1b[2Ky')).toBeUndefined();
-  });
-
   it('rewrites a line whole when it holds a wide character', () => {
     expect(cellsOf('ok ✅')).toBeUndefined();
     expect(patchLine(3, 'ok ✅ 1', 'ok ✅ 2')).toBe('\x1b[3;1Hok ✅ 2\x1b[0m\x1b[K');

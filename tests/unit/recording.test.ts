@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configDigest, pruneRecordings, readRecording, redact, redactedJson, SessionRecorder } from '../../src/control/recording.js';
+import { configDigest, pruneRecordings, readRecording, redact, SessionRecorder } from '../../src/control/recording.js';
 
 const T0 = Date.UTC(2026, 0, 14, 10, 32, 0);
 const header = { startedAt: T0, project: 'k2', platform: 'K2', configDigest: 'abc', columns: 160, rows: 45 };
@@ -131,21 +131,5 @@ describe('redact: what counts as a secret', () => {
     for (const secret of ['abc123', 's3cret', 'hunter2', 'k-123', '"p"']) expect(text).not.toContain(secret);
     expect(out).toMatchObject({ probes: { 'token-service': { url: 'http://svc/health?token=***&x=1', ok: true }, bypass: { ok: true } }, kafka: { brokers: ['***@broker-1:9092'] }, env: { passive: true } });
     expect((out as { kafka: object }).kafka).not.toHaveProperty('sasl');
-  });
-});
-
-describe('redactedJson', () => {
-  it('writes exactly JSON.stringify(redact(value)) without building the copy', () => {
-    const values: unknown[] = [
-      'http://user:hunter2@localhost:9090/api',
-      'plain',
-      42,
-      null,
-      [{ password: 'x', ok: 1 }, 'https://token@host/x', [['tcp://a:b@c:1']]],
-      { url: 'http://127.0.0.1:8000/health', password: 'x', nested: [{ apiKey: 'k', ok: 1 }], sasl: { username: 'u' }, gone: undefined },
-      { probes: { 'token-service': { url: 'http://svc/health?token=abc123&x=1', ok: true } }, token: { nested: 'kept as a section' }, secrets: 'dropped' },
-      { t: 1, s: 'kafka', v: { brokers: ['alice:s3cret@broker-1:9092'], topics: { 'market.trades': { rate: 12.5 } } } },
-    ];
-    for (const v of values) expect(redactedJson(v), JSON.stringify(v)).toBe(JSON.stringify(redact(v)));
   });
 });
