@@ -41,8 +41,7 @@ interface Session {
 
 export async function runDashboard(config: Config, opts: DashboardOptions = {}): Promise<number> {
   const size = { columns: process.stdout.columns || 160, rows: process.stdout.rows || 45 };
-  // The heap's limits (heap-limits.ts) from the start: the first frames at scale would otherwise
-  // grow the young generation past its cap before the first tick checks it.
+  // The heap's limits (heap-limits.ts) from the start, checked again after the first frame and on ticks.
   const heap = new HeapLimits();
   // Paint the first frame before the sources start competing for the CPU.
   let session: Session;

@@ -10,6 +10,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 //   Its size is fixed when the process starts, so the cap works by setting the growth factor to 1
 //   once the young generation has reached 8 MB.
 //
+// Created before the first frame: at scale the first frames alone would grow the young generation
+// past the cap before a later check (it reached 32 MB that way).
+//
 // A full collection of k2mc's ~30 MB heap takes ~10 ms; at most a few a minute at scale, and far
 // fewer with a live 12-container platform.
 
@@ -24,6 +27,7 @@ export class HeapLimits {
     private readonly youngBytes: () => number = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
   ) {
     this.setFlags(`--heap-growing-percent=${OLD_GROWTH_PERCENT}`);
+    this.check();
   }
 
   /** Called on the clock's ticks: stops the young generation's growth once it reaches the cap. */

@@ -79,7 +79,6 @@ export async function soak(opts: { configPath?: string; cycles: number; warmup: 
   const config = loadConfig({ configPath: opts.configPath, flags: {} });
   // The same heap limits as the dashboard (dashboard.ts), from the start and checked on every cycle.
   const heap = new HeapLimits();
-  heap.check();
   let realNow = Date.now();
   const runtime = startDemo(config, { autoStart: false, speed: 1, seed: opts.seed, now: () => realNow, size: { columns: 160, rows: 45 } });
   const out = new SinkTerminal();

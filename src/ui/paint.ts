@@ -7,7 +7,7 @@ export function paint(color: Color | undefined): Color | undefined {
 }
 
 // A row drawn as one Ink text with its colours inside (rather than a text per column) is one
-// node instead of ten in every frame's layout and output: the services table's rows are drawn so.
+// node instead of ten in every frame's layout and output: the services and Kafka rows are drawn so.
 // chalk is the library Ink colours its own texts with, so both agree on the terminal's colours.
 
 /** `text` in `color` as one string (plain when NO_COLOR asks for monochrome). */
