@@ -14,19 +14,24 @@
 // Scenarios (--scenario, default all): "stack" as above; "kafka": the same stack plus the test
 // environment's Kafka-protocol broker with trades produced at 130 msg/s and consumed by a group
 // (scripts/kafka-load.mjs); "demo": `k2mc demo`, the simulated platform (no stack needed);
-// "scale": `k2mc demo --speed 20` on a simulated platform of 300 containers, 50 topics and 20
-// consumer groups (the simulation provides the scale; its live topic has 40 partitions, the others
-// 6), reported as CPU per refresh cycle (the clock then ticks every 250 ms).
+// "scale": the live platform at scale, all of it real: 300 containers of one compose project on
+// the real Docker engine (the 12 of the stack plus 288 more), a broker of its own with 50 topics
+// of 40 partitions (2,000 partitions) taking 1,000 msg/s spread over them, and 20 consumer groups
+// committing offsets every second (each follows 5 topics; the last one stalls, so its lag grows),
+// reported as CPU per refresh cycle, with the scheduler's counters (no sample waiting behind
+// another: ticks skipped, most samples at once) and the most sockets k2mc held open at once;
+// "scale-sim": `k2mc demo --speed 20` on a simulated platform of the same size (its live topic has
+// 40 partitions, the others 6), the clock ticking every 250 ms.
 //
 // Scenario "soak": 10,000 refresh cycles of the whole dashboard at scale, on the simulation's own
 // clock as fast as they go: heap and RSS growth after the warm-up, peak RSS (see runSoak).
 //
-// Usage: node scripts/bench.mjs [--scenario stack|kafka|demo|scale|soak|all] [--cycles 10000] [--duration 60] [--warmup 10]
+// Usage: node scripts/bench.mjs [--scenario stack|kafka|demo|scale|scale-sim|soak|all] [--cycles 10000] [--duration 60] [--warmup 10]
 //                               [--presses 50] [--starts 5] [--health-interval 10s] [--json FILE]
 // Needs: bash scripts/test-env.sh up (engine + image), tmux; builds nothing itself (npm run bench builds).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,11 +47,60 @@ const STARTS = Number(args.starts ?? 5);
 // tests' 2 s would keep the two cores busy with health-check processes and measure that instead.
 const HEALTH_INTERVAL = args['health-interval'] ?? '10s';
 const JSON_OUT = args.json ?? join(root, 'bench-results', 'latest.json');
-const ALL = ['stack', 'kafka', 'demo', 'scale', 'soak'];
+const ALL = ['stack', 'kafka', 'demo', 'scale', 'scale-sim', 'soak'];
 const SCENARIOS = (args.scenario ?? 'all') === 'all' ? ALL : args.scenario.split(',');
 for (const s of SCENARIOS) if (!ALL.includes(s)) throw new Error(`unknown scenario ${s} (${ALL.join(', ')} or all)`);
 const SOAK_CYCLES = Number(args.cycles ?? 10_000);
 const SOAK_WARMUP = Number(args['soak-warmup'] ?? 1000);
+
+const pad2 = (i) => String(i).padStart(2, '0');
+/** The scale: 300 containers, 50 topics of 40 partitions, 20 consumer groups following 5 topics each. */
+const SCALE = { project: 'k2scale', portBase: 18600, containers: 300, topics: 50, partitions: 40, groups: 20, perGroup: 5, rate: 1000 };
+const SCALE_TOPICS = Array.from({ length: SCALE.topics }, (_, i) => `market.scale.trades.t${pad2(i)}`);
+const SCALE_GROUPS = Array.from({ length: SCALE.groups }, (_, i) => `k2-group-${pad2(i)}`);
+/** Group i follows topics i·5 … i·5+4 (wrapping), as scripts/kafka-load.mjs follow commits them. */
+const groupTopics = (i) => Array.from({ length: SCALE.perGroup }, (_, k) => SCALE_TOPICS[(i * SCALE.perGroup + k) % SCALE_TOPICS.length]);
+
+/** k2mc's config for the live scale: the stack's twelve services (the other 288 containers show as the project's extras), the scale broker. */
+function scaleLiveYaml(broker) {
+  const lines = [configYaml({ project: SCALE.project, portBase: SCALE.portBase }).replace('platform: K2 (test stack)', 'platform: K2 (scale)').trimEnd()];
+  lines.push('kafka:', `  brokers: [${broker}]`, `  topics: [${SCALE_TOPICS.join(', ')}]`, `  liveTopic: ${SCALE_TOPICS[0]}`, '  groups:');
+  SCALE_GROUPS.forEach((g, i) => lines.push(`    - {id: ${g}, topics: [${groupTopics(i).join(', ')}]}`));
+  lines.push('  prometheus: false');
+  return lines.join('\n') + '\n';
+}
+
+/** A broker of the scale scenario's own (librdkafka's mock, scripts/mock-broker.py): its address and process. */
+async function startScaleBroker() {
+  const proc = spawn('/usr/bin/python3', [join(root, 'scripts/mock-broker.py'), ...SCALE_TOPICS.map((t) => `${t}:${SCALE.partitions}`)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const address = await new Promise((resolveAddress, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the scale broker printed no address within 20 s')), 20_000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /^(127\.0\.0\.1:\d+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveAddress(m[1]);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`the scale broker exited (${code})`)));
+  });
+  return { address, proc };
+}
+
+/** Sockets a process holds open right now. */
+function socketCount(pid) {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
 
 /** A K2-like platform at scale for the simulation: 300 services, 50 topics, 20 groups. */
 function scaleYaml() {
@@ -206,7 +260,7 @@ async function runSoak() {
     writeFileSync(configPath, scaleYaml());
     console.error(`bench: soak, ${SOAK_CYCLES} cycles (${SOAK_WARMUP} of warm-up) at scale…`);
     const t0 = performance.now();
-    const out = execFileSync('node', ['--expose-gc', join(root, 'dist/app/soak.js'), '--config', configPath, '--cycles', String(SOAK_CYCLES), '--warmup', String(SOAK_WARMUP)], {
+    const out = execFileSync('node', ['--predictable', '--expose-gc', join(root, 'dist/app/soak.js'), '--config', configPath, '--cycles', String(SOAK_CYCLES), '--warmup', String(SOAK_WARMUP)], {
       encoding: 'utf8',
       env: { ...process.env, K2MC_STATE_DIR: join(dir, 'state') },
       maxBuffer: 1 << 20,
@@ -228,13 +282,30 @@ async function runSoak() {
 async function runScenario(name) {
   const dir = mkdtempSync(join(tmpdir(), 'k2mc-bench-'));
   const configPath = join(dir, 'k2mc.yaml');
-  const withStack = name === 'stack' || name === 'kafka';
+  const withStack = name === 'stack' || name === 'kafka' || name === 'scale';
+  const project = name === 'scale' ? SCALE.project : PROJECT;
+  const load = [];
   let broker;
   if (name === 'kafka') {
     broker = readFileSync(join(root, '.test-env/broker'), 'utf8').trim();
+  } else if (name === 'scale') {
+    const b = await startScaleBroker();
+    load.push(b.proc);
+    broker = b.address;
   }
-  writeFileSync(configPath, name === 'scale' ? scaleYaml() : configYaml({ project: PROJECT, portBase: PORT_BASE, kafkaBrokers: broker }));
-  if (withStack) {
+  writeFileSync(
+    configPath,
+    name === 'scale-sim' ? scaleYaml() : name === 'scale' ? scaleLiveYaml(broker) : configYaml({ project: PROJECT, portBase: PORT_BASE, kafkaBrokers: broker }),
+  );
+  if (name === 'scale') {
+    console.error(`bench: starting ${SCALE.containers} containers (project ${project}; a few minutes)…`);
+    const t = performance.now();
+    await upStack({ project, portBase: SCALE.portBase, count: SCALE.containers, healthInterval: HEALTH_INTERVAL }).catch((e) => {
+      for (const p of load) p.kill();
+      throw e;
+    });
+    console.error(`bench: ${SCALE.containers} containers up in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  } else if (withStack) {
     console.error(`bench: starting the 12-container stack (project ${PROJECT})…`);
     await upStack({ project: PROJECT, portBase: PORT_BASE, healthInterval: HEALTH_INTERVAL });
   }
@@ -242,16 +313,21 @@ async function runScenario(name) {
     stack: `stack: 12 containers (health checks every ${HEALTH_INTERVAL}), no broker, 160×45, refresh 1000 ms`,
     kafka: `kafka: the stack plus a broker, trades at 130 msg/s consumed by a group, 160×45, refresh 1000 ms`,
     demo: 'demo: k2mc demo (simulated platform, 130 msg/s), 160×45, refresh 1000 ms',
-    scale: `scale: k2mc demo --speed ${SCALE_SPEED}, 300 containers, 50 topics, 20 groups (simulated), 160×45, a cycle every 250 ms`,
+    scale: `scale: ${SCALE.containers} containers on the real engine, a broker with ${SCALE.topics} topics of ${SCALE.partitions} partitions at ${SCALE.rate} msg/s, ${SCALE.groups} groups committing every second, 160×45, refresh 1000 ms`,
+    'scale-sim': `scale-sim: k2mc demo --speed ${SCALE_SPEED}, 300 containers, 50 topics, 20 groups (simulated), 160×45, a cycle every 250 ms`,
   }[name];
   const results = { name, scenario, node: process.version, when: new Date().toISOString() };
-  const load = [];
+  const statsFile = join(dir, 'stats.json');
   try {
-    if (broker) {
+    const script = join(root, 'scripts/kafka-load.mjs');
+    if (name === 'kafka') {
       // Trades at the K2 rate, and a consumer group keeping up with them, for the whole run.
-      const script = join(root, 'scripts/kafka-load.mjs');
       load.push(spawn('node', [script, 'produce', '--brokers', broker, '--rate', '130'], { stdio: 'ignore' }));
       load.push(spawn('node', [script, 'consume', '--brokers', broker], { stdio: 'ignore' }));
+      await sleep(3000);
+    } else if (name === 'scale') {
+      load.push(spawn('node', [script, 'produce', '--brokers', broker, '--topic', SCALE_TOPICS.join(','), '--rate', String(SCALE.rate), '--keys', '4000'], { stdio: 'ignore' }));
+      load.push(spawn('node', [script, 'follow', '--brokers', broker, '--groups', SCALE_GROUPS.join(','), '--topics', SCALE_TOPICS.join(','), '--per-group', String(SCALE.perGroup)], { stdio: 'ignore' }));
       await sleep(3000);
     }
     if (withStack) {
@@ -280,15 +356,16 @@ async function runScenario(name) {
     if (size !== '160x45') throw new Error(`the pane is ${size}, not 160x45`);
     const command = (line) => control.stdin.write(`${line}\n`);
     // Recording stays on, as for a presenter, but into the benchmark's own folder.
-    const args = name === 'demo' ? 'demo' : name === 'scale' ? `demo --speed ${SCALE_SPEED} --config ${configPath}` : `--config ${configPath}`;
-    const start = `respawn-pane -k -t ${SESSION} "exec env K2MC_STATE_DIR=${join(dir, 'state')} node ${join(root, 'bin/k2mc.js')} ${args}"`;
+    const args = name === 'demo' ? 'demo' : name === 'scale-sim' ? `demo --speed ${SCALE_SPEED} --config ${configPath}` : `--config ${configPath}`;
+    const start = `respawn-pane -k -t ${SESSION} "exec env K2MC_STATE_DIR=${join(dir, 'state')} K2MC_STATS_FILE=${statsFile} ${join(root, "bin/k2mc.js")} ${args}"`;
     const topicRate = new RegExp(`${LIVE_TOPIC.replace(/\./g, '\\.')}\\s+\\d`);
     const scaleTopic = /market\.scale\.trades\.t00\s+\d/;
+    const atScale = name === 'scale' || name === 'scale-sim';
     const hasData = (s) =>
-      name === 'scale'
+      atScale
         ? s.includes('Services 300/300 up') && scaleTopic.test(s)
         : s.includes('Services 12/12 up') && /CPU\s+█*░*\s+\d/.test(s) && (name === 'stack' || topicRate.test(s));
-    const servicesMarker = name === 'scale' ? 'Services 300/300' : 'Services 12/12';
+    const servicesMarker = atScale ? 'Services 300/300' : 'Services 12/12';
 
     // Start-up is measured several times (k2mc quit with q in between): one start on two shared
     // cores is at the mercy of whatever else runs in that half second. The median is reported.
@@ -300,7 +377,7 @@ async function runScenario(name) {
       const t0 = performance.now();
       command(start);
       starts.push((await firstFrame) - t0);
-      const tData = await waitScreen(hasData, 20_000);
+      const tData = await waitScreen(hasData, 30_000);
       dataStarts.push(tData - t0);
       if (i < STARTS - 1) {
         command(`send-keys -t ${SESSION} q`);
@@ -318,11 +395,17 @@ async function runScenario(name) {
     const b0 = tap.bytes;
     const d0 = withStack ? daemonCpu() : 0;
     const w0 = performance.now();
-    await sleep(DURATION_S * 1000);
+    // The sockets k2mc holds, once a second: requests that piled up would show as a climb.
+    let maxSockets = 0;
+    while (performance.now() - w0 < DURATION_S * 1000) {
+      maxSockets = Math.max(maxSockets, socketCount(pid));
+      await sleep(Math.min(1000, DURATION_S * 1000 - (performance.now() - w0)));
+    }
     const wall = (performance.now() - w0) / 1000;
+    results.maxSockets = maxSockets;
     results.cpuPct = ((cpuSeconds(pid) - c0) / wall) * 100;
     // The clock ticks every refresh (every 250 ms in a demo faster than 4×): CPU per cycle.
-    const periodMs = name === 'scale' ? Math.max(250, 1000 / SCALE_SPEED) : 1000;
+    const periodMs = name === 'scale-sim' ? Math.max(250, 1000 / SCALE_SPEED) : 1000;
     results.cpuMsPerCycle = ((cpuSeconds(pid) - c0) * 1000) / (wall * (1000 / periodMs));
     results.bytesPerSec = (tap.bytes - b0) / wall;
     if (withStack) results.daemonCpuWithPct = ((daemonCpu() - d0) / wall) * 100;
@@ -349,8 +432,12 @@ async function runScenario(name) {
     results.keyHelpCloseP50Ms = percentile(byKey.close, 50);
     results.rssPeakMB = rssPeakBytes(pid) / 2 ** 20;
 
+    rmSync(statsFile, { force: true }); // written by the earlier starts' quits
     command(`send-keys -t ${SESSION} q`);
-    await sleep(500);
+    // On quit k2mc writes its scheduler's counters (K2MC_STATS_FILE): per source, samples, deadlines
+    // missed, ticks skipped because the previous sample still ran, and most samples at once.
+    for (let i = 0; i < 50 && !existsSync(statsFile); i++) await sleep(100);
+    if (existsSync(statsFile)) results.sampling = JSON.parse(readFileSync(statsFile, 'utf8'));
     control.stdin.end();
     control.kill();
     tap.close();
@@ -361,7 +448,7 @@ async function runScenario(name) {
       // gone
     }
     for (const p of load) p.kill();
-    if (withStack) await downStack({ project: PROJECT });
+    if (withStack) await downStack({ project });
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
@@ -379,21 +466,36 @@ function printTable(rows, digits) {
 
 function report(results) {
   if (results.name === 'soak') return reportSoak(results);
+  const atScale = results.name === 'scale' || results.name === 'scale-sim';
   const targets = [
-    ['k2mc CPU (% of one core)', results.cpuPct, results.name === 'scale' ? undefined : 1.5, '%'],
-    ['terminal output', results.bytesPerSec, 3072, 'B/s'],
-    [`first full frame (median of ${STARTS})`, results.firstFrameMs, 700, 'ms'],
+    ['k2mc CPU (% of one core)', results.cpuPct, results.name === 'stack' || results.name === 'kafka' ? 1.5 : undefined, '%'],
+    ['terminal output', results.bytesPerSec, atScale ? undefined : 3072, 'B/s'],
+    [`first full frame (median of ${STARTS})`, results.firstFrameMs, atScale ? undefined : 700, 'ms'],
     [`first frame with live data (median of ${STARTS})`, results.firstDataMs, undefined, 'ms'],
     ['key → frame p50', results.keyP50Ms, undefined, 'ms'],
-    ['key → frame p95', results.keyP95Ms, results.name === 'scale' ? 100 : 50, 'ms'],
-    ['CPU per refresh cycle', results.cpuMsPerCycle, results.name === 'scale' ? 150 : undefined, 'ms'],
+    ['key → frame p95', results.keyP95Ms, atScale ? 100 : 50, 'ms'],
+    ['CPU per refresh cycle', results.cpuMsPerCycle, atScale ? 150 : undefined, 'ms'],
     ['peak RSS', results.rssPeakMB, 150, 'MB'],
     ['dockerd+containerd CPU without k2mc', results.daemonCpuWithoutPct, undefined, '%'],
     ['dockerd+containerd CPU with k2mc', results.daemonCpuWithPct, undefined, '%'],
+    ['sockets held open, most at once', results.maxSockets, undefined, 'sockets'],
   ];
   console.log(`\n${results.scenario} — measured over ${DURATION_S} s after ${WARMUP_S} s warm-up, ${PRESSES} key presses\n`);
   const rows = targets.filter(([, value]) => value !== undefined);
-  printTable(rows, (name, unit) => (name === 'CPU per refresh cycle' ? 1 : unit === 'B/s' || unit === 'ms' ? 0 : 2));
+  printTable(rows, (name, unit) => (name === 'CPU per refresh cycle' ? 1 : unit === 'B/s' || unit === 'ms' || unit === 'sockets' ? 0 : 2));
+  if (results.sampling) reportSampling(results.sampling);
+}
+
+/** The scheduler's counters of the measured run: did any sample wait behind another? */
+function reportSampling({ ticks, sources }) {
+  console.log(`\nsampling over the whole run (${ticks} ticks):\n`);
+  console.log('| source | samples | failed | deadlines missed | ticks skipped (busy) | most at once | mean | slowest |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [name, s] of Object.entries(sources)) {
+    if (s.started === 0) continue;
+    const settled = s.ok + s.failed;
+    console.log(`| ${name} | ${s.started} | ${s.failed} | ${s.deadlines} | ${s.busySkips} | ${s.maxInFlight} | ${settled ? Math.round(s.totalMs / settled) : '–'} ms | ${Math.round(s.maxMs)} ms |`);
+  }
 }
 
 function reportSoak(r) {

@@ -4,10 +4,17 @@
 //
 //   node scripts/kafka-load.mjs produce --brokers 127.0.0.1:PORT [--topic T] [--rate 130] [--burst N]
 //   node scripts/kafka-load.mjs consume --brokers 127.0.0.1:PORT [--topic T] [--group G]
+//   node scripts/kafka-load.mjs follow --brokers 127.0.0.1:PORT --groups G1,G2 --topics T1,T2,... [--per-group 5]
 //
 // produce: sends --rate messages per second (small JSON trades, in batches every 100 ms) until
 // stopped; --burst N first sends N messages as fast as it can (to build lag past a threshold).
 // consume: reads the topic in group --group, committing as it goes, until stopped (Ctrl+C).
+// --topic takes a comma-separated list for produce: --rate is then spread over the topics.
+// follow: consumer groups at scale without the cost of real consumers. Every second each group
+// commits offsets a little behind the end of its --per-group topics (group i follows topics i·n
+// to i·n+n−1, wrapping): most groups keep up (lag of a few messages), the last one stalls (its
+// lag grows). Commits go to the group coordinator as a "simple consumer" (no membership), which
+// any broker accepts for a group without members.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = (await import('kafkajs')).default;
 
@@ -26,11 +33,11 @@ const { Kafka, logLevel } = (await import('kafkajs')).default;
 const [mode, ...rest] = process.argv.slice(2);
 const opts = { topic: 'market.crypto.trades.binance', rate: '130', group: 'k2-iceberg-writer-crypto-v2', burst: '0' };
 for (let i = 0; i < rest.length; i += 2) {
-  const m = /^--([a-z]+)$/.exec(rest[i] ?? '');
+  const m = /^--([a-z-]+)$/.exec(rest[i] ?? '');
   if (!m || rest[i + 1] === undefined) fail(`bad argument ${rest[i]}`);
   opts[m[1]] = rest[i + 1];
 }
-if (!opts.brokers || !['produce', 'consume'].includes(mode)) fail('usage: kafka-load.mjs produce|consume --brokers HOST:PORT [--topic T] [--rate N] [--group G] [--burst N]');
+if (!opts.brokers || !['produce', 'consume', 'follow'].includes(mode)) fail('usage: kafka-load.mjs produce|consume|follow --brokers HOST:PORT [--topic T[,T…]] [--rate N] [--keys N] [--group G] [--burst N] [--groups G,G… --topics T,T… --per-group N]');
 
 function fail(msg) {
   console.error(`kafka-load: ${msg}`);
@@ -38,15 +45,24 @@ function fail(msg) {
 }
 
 const kafka = new Kafka({ clientId: 'k2mc-load', brokers: opts.brokers.split(','), logLevel: logLevel.ERROR });
-const trade = (i) => ({ key: String(i % 16), value: JSON.stringify({ s: 'BTCUSDT', p: 97000 + (i % 100), q: 0.01, t: Date.now() }) });
+// Keyed by symbol (16 by default, as the K2 stream): --keys N spreads the messages over more partitions.
+const KEYS = Number(opts.keys ?? 16);
+const trade = (i) => ({ key: String(i % KEYS), value: JSON.stringify({ s: 'BTCUSDT', p: 97000 + (i % 100), q: 0.01, t: Date.now() }) });
 
 if (mode === 'produce') {
   const producer = kafka.producer();
   await producer.connect();
+  const topics = opts.topic.split(',');
+  // n messages from number `from` on, dealt round-robin over the topics.
+  const batch = (from, n) => {
+    const byTopic = topics.map((topic) => ({ topic, messages: [] }));
+    for (let k = 0; k < n; k++) byTopic[(from + k) % topics.length].messages.push(trade(from + k));
+    return { topicMessages: byTopic.filter((t) => t.messages.length > 0) };
+  };
   let sent = 0;
   for (let left = Number(opts.burst); left > 0; ) {
     const n = Math.min(1000, left);
-    await producer.send({ topic: opts.topic, messages: Array.from({ length: n }, (_, k) => trade(sent + k)) });
+    await producer.sendBatch(batch(sent, n));
     sent += n;
     left -= n;
   }
@@ -61,7 +77,7 @@ if (mode === 'produce') {
     // Catch up to where the wall clock says we should be: the rate holds even if a send is slow.
     const due = base + Math.floor(((Date.now() - t0) / 1000) * rate) - sent;
     if (due > 0) {
-      await producer.send({ topic: opts.topic, messages: Array.from({ length: due }, (_, k) => trade(sent + k)) }).catch((e) => console.error(`kafka-load: ${e.message}`));
+      await producer.sendBatch(batch(sent, due)).catch((e) => console.error(`kafka-load: ${e.message}`));
       sent += due;
     }
     busy = false;
@@ -70,6 +86,67 @@ if (mode === 'produce') {
     clearInterval(timer);
     console.error(`kafka-load: ${sent} messages sent`);
     await producer.disconnect().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} else if (mode === 'follow') {
+  if (!opts.groups || !opts.topics) fail('follow needs --groups G1,G2,... and --topics T1,T2,...');
+  const groups = opts.groups.split(',');
+  const topics = opts.topics.split(',');
+  const perGroup = Math.min(topics.length, Number(opts['per-group'] ?? 5));
+  const follows = groups.map((_, i) => Array.from({ length: perGroup }, (_, k) => topics[(i * perGroup + k) % topics.length]));
+  // kafkajs's cluster (internal, 2.2.x) for one ListOffsets of all topics and the coordinators' OffsetCommit.
+  const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!key) fail('this kafkajs has no cluster to borrow (expected 2.2.x)');
+  const cluster = kafka[key]({});
+  await cluster.connect();
+  await cluster.addMultipleTargetTopics(topics);
+  const coordinators = new Map();
+  const stalledAt = new Map();
+  let rounds = 0;
+  let busy = false;
+  const round = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const ends = await cluster.fetchTopicsOffset(topics.map((topic) => ({ topic, fromBeginning: false, partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })) })));
+      const high = new Map(ends.map((t) => [t.topic, t.partitions]));
+      await Promise.all(
+        groups.map(async (groupId, i) => {
+          const last = i === groups.length - 1 && groups.length > 1;
+          let coordinator = coordinators.get(groupId);
+          if (!coordinator) coordinators.set(groupId, (coordinator = await cluster.findGroupCoordinator({ groupId })));
+          const committed = follows[i].map((topic) => ({
+            topic,
+            partitions: (high.get(topic) ?? []).map(({ partition, offset }) => {
+              const end = Number(offset);
+              // The last group stops where it was after its first commit: its lag grows with the traffic.
+              if (last) {
+                const k = `${topic}:${partition}`;
+                if (!stalledAt.has(k)) stalledAt.set(k, end);
+                return { partition, offset: String(stalledAt.get(k)) };
+              }
+              return { partition, offset: String(Math.max(0, end - ((partition + i) % 3))) };
+            }),
+          }));
+          await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: committed });
+        }),
+      );
+      rounds++;
+    } catch (e) {
+      console.error(`kafka-load: ${e.message}`);
+      coordinators.clear();
+    } finally {
+      busy = false;
+    }
+  };
+  await round();
+  const timer = setInterval(round, 1000);
+  const stop = async () => {
+    clearInterval(timer);
+    console.error(`kafka-load: ${rounds} rounds of commits for ${groups.length} groups`);
+    await cluster.disconnect().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -9,6 +9,7 @@ import { SessionLog } from '../control/session-log.js';
 import { writeSessionReport } from './session-report.js';
 import { stateDir } from './paths.js';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { OptimizerSwitch } from './optimizer.js';
 import { HeapLimits } from './heap-limits.js';
 import { openTerminal } from './terminal.js';
@@ -88,8 +89,15 @@ export async function runDashboard(config: Config, opts: DashboardOptions = {}):
       live.stop();
       terminal.close();
       if (live.recorder?.path) process.stderr.write(`k2mc: session recorded in ${live.recorder.path}\n`);
+      const sampling = live.scheduler.stats();
+      // For the benchmark (and anyone curious): the scheduler's counters as JSON.
+      if (process.env.K2MC_STATS_FILE) try {
+        writeFileSync(process.env.K2MC_STATS_FILE, JSON.stringify({ ticks: live.scheduler.ticks, sources: sampling }, null, 2) + '\n');
+      } catch (e) {
+        process.stderr.write(`k2mc: no stats file: ${(e as Error).message}\n`);
+      }
       if (!opts.replay) try {
-        const report = writeSessionReport(sessionLog.snapshot(), join(stateDir(), 'reports'), { recording: live.recorder?.path });
+        const report = writeSessionReport(sessionLog.snapshot(), join(stateDir(), 'reports'), { recording: live.recorder?.path, sampling });
         process.stderr.write(`k2mc: session report in ${report}\n`);
       } catch (e) {
         process.stderr.write(`k2mc: no session report: ${(e as Error).message}\n`);

@@ -6,15 +6,28 @@
 
 const SGR = /\x1b\[[0-9;]*m/y;
 
-interface Cells {
-  /** The visible characters, one per column. */
-  chars: string[];
-  /** The SGR sequences in force at each column (everything since the line began). */
-  styles: string[];
-  /** Index in the raw line where each column's character starts (after its SGR sequences). */
-  starts: number[];
-  /** Index in the raw line just after each column's character. */
-  ends: number[];
+/**
+ * A line split into columns. Every character that passes `narrow` is one UTF-16 unit, so a column
+ * is fully described by where its character sits in the line and which SGR sequences are in force
+ * there: both packed into one small integer per column (one array per line, no string or object
+ * per character: this runs for every changed line of every frame).
+ */
+export interface Cells {
+  /** Columns. */
+  readonly length: number;
+  /** Per column: (index of its character in the line) << STYLE_BITS | index into `styles`. */
+  readonly packed: number[];
+  /** The distinct SGR states of the line, in order: everything since the line began or was reset. */
+  readonly styles: string[];
+}
+
+const STYLE_BITS = 10;
+const STYLE_MASK = (1 << STYLE_BITS) - 1;
+
+/** The character and the SGR state of a column, for tests and the terminal emulator in them. */
+export function cellAt(line: string, cells: Cells, i: number): { ch: string; style: string } {
+  const v = cells.packed[i]!;
+  return { ch: line[v >> STYLE_BITS]!, style: cells.styles[v & STYLE_MASK]! };
 }
 
 /**
@@ -22,34 +35,36 @@ interface Cells {
  * (wide or unknown characters, or escape sequences other than SGR): such lines are rewritten whole.
  */
 export function cellsOf(line: string): Cells | undefined {
-  const chars: string[] = [];
-  const styles: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const packed: number[] = [];
+  const styles: string[] = [''];
   let style = '';
+  let id = 0;
   let i = 0;
   while (i < line.length) {
-    if (line.charCodeAt(i) === 0x1b) {
+    const c = line.charCodeAt(i);
+    if (c === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
       if (!m) return undefined;
       style = m[0] === '\x1b[0m' || m[0] === '\x1b[m' ? '' : style + m[0];
       i += m[0].length;
+      // A new state for the columns that follow (a reset goes back to the first, plain one).
+      if (style === '') id = 0;
+      else if (styles[id] !== style) {
+        id = styles.length;
+        if (id > STYLE_MASK) return undefined;
+        styles.push(style);
+      }
       continue;
     }
-    const cp = line.codePointAt(i)!;
-    if (!narrow(cp)) return undefined;
-    const ch = String.fromCodePoint(cp);
-    chars.push(ch);
-    styles.push(style);
-    starts.push(i);
-    i += ch.length;
-    ends.push(i);
+    if (!narrow(c)) return undefined;
+    packed.push((i << STYLE_BITS) | id);
+    i++;
   }
-  return { chars, styles, starts, ends };
+  return { length: packed.length, packed, styles };
 }
 
-/** Characters known to take one column: ASCII, Latin, punctuation, arrows, box drawing, shapes. */
+/** Characters known to take one column: ASCII, Latin, punctuation, arrows, box drawing, shapes (all one UTF-16 unit). */
 function narrow(cp: number): boolean {
   if (cp < 0x20) return false;
   if (cp < 0x1100) return true;
@@ -69,21 +84,27 @@ export function patchLine(row: number, prev: string | undefined, next: string): 
 function patchCells(row: number, prev: string | undefined, a: Cells | undefined, next: string, b: Cells | undefined): string {
   const whole = `\x1b[${row};1H${next}\x1b[0m\x1b[K`;
   if (prev === undefined || !a || !b) return whole;
-  const same = (i: number) => a.chars[i] === b.chars[i] && a.styles[i] === b.styles[i];
-  const common = Math.min(a.chars.length, b.chars.length);
+  const pa = a.packed;
+  const pb = b.packed;
+  const same = (i: number) => {
+    const va = pa[i]!;
+    const vb = pb[i]!;
+    return prev.charCodeAt(va >> STYLE_BITS) === next.charCodeAt(vb >> STYLE_BITS) && a.styles[va & STYLE_MASK] === b.styles[vb & STYLE_MASK];
+  };
+  const common = Math.min(a.length, b.length);
   let first = 0;
   while (first < common && same(first)) first++;
-  if (first === b.chars.length && first === a.chars.length) return '';
+  if (first === b.length && first === a.length) return '';
   let out = `\x1b[${row};${first + 1}H\x1b[0m`;
-  if (first < b.chars.length) {
+  if (first < b.length) {
     // The end of the span: the last cell that differs, counting from the end of both lines.
-    let lastB = b.chars.length - 1;
-    let lastA = a.chars.length - 1;
-    if (a.chars.length === b.chars.length) {
+    let lastB = b.length - 1;
+    let lastA = a.length - 1;
+    if (a.length === b.length) {
       while (lastB > first && same(lastB)) lastB--;
       lastA = lastB;
     }
-    out += b.styles[first] + next.slice(b.starts[first], b.ends[lastB]) + '\x1b[0m';
+    out += b.styles[pb[first]! & STYLE_MASK] + next.slice(pb[first]! >> STYLE_BITS, (pb[lastB]! >> STYLE_BITS) + 1) + '\x1b[0m';
     if (lastA > lastB) out += '\x1b[K';
   } else {
     out += '\x1b[K';
@@ -98,9 +119,10 @@ export function clip(line: string, columns: number): string {
 
 /** clip, given the line's cells; returns the line and its cells as they are after the cut. */
 function clipCells(line: string, cells: Cells | undefined, columns: number): [string, Cells | undefined] {
-  if (line.length <= columns || !cells || cells.chars.length <= columns) return [line, cells];
-  const cut: Cells = { chars: cells.chars.slice(0, columns), styles: cells.styles.slice(0, columns), starts: cells.starts.slice(0, columns), ends: cells.ends.slice(0, columns) };
-  return [`${line.slice(0, cells.ends[columns - 1])}\x1b[0m`, cut];
+  if (line.length <= columns || !cells || cells.length <= columns) return [line, cells];
+  // The columns kept point at the same places in the cut line (it is a prefix of the line).
+  const cut: Cells = { length: columns, packed: cells.packed.slice(0, columns), styles: cells.styles };
+  return [`${line.slice(0, (cells.packed[columns - 1]! >> STYLE_BITS) + 1)}\x1b[0m`, cut];
 }
 
 export class FrameWriter {

@@ -145,6 +145,93 @@ export function narrowStyledChars(line: string): StyledChar[] | undefined {
   return out;
 }
 
+/** A stretch of one-column characters under one style list, as narrowStyledChars would give them. */
+interface Run {
+  text: string;
+  styles: Code[];
+  key: string;
+}
+
+/**
+ * A narrow line (see narrowStyledChars) as its runs of equally styled characters, neighbours with
+ * the same style merged; undefined for any other line. What rowToString does character by
+ * character, buildRowFromRuns does run by run: one string per run instead of an object per
+ * character.
+ */
+export function narrowRuns(line: string): Run[] | undefined {
+  if (narrowWidth(line) === undefined) return undefined;
+  const runs: Run[] = [];
+  let styles: Code[] = EMPTY;
+  let key = '';
+  let from = 0;
+  const close = (to: number) => {
+    if (to <= from) return;
+    const text = line.slice(from, to);
+    const last = runs[runs.length - 1];
+    if (last && last.key === key) last.text += text;
+    else runs.push({ text, styles, key });
+  };
+  for (let i = 0; i < line.length; i++) {
+    if (line.charCodeAt(i) !== 0x1b) continue;
+    close(i);
+    const end = line.indexOf('m', i);
+    styles = reduceAnsiCodesIncremental(styles, sgrCodes(line.slice(i, end + 1)));
+    key = styleKey(styles);
+    i = end;
+    from = end + 1;
+  }
+  close(line.length);
+  return runs;
+}
+
+/** Runs and width (columns) of each line seen lately; null: not a narrow line. */
+const runCache = new Map<string, { runs: Run[]; width: number } | null>();
+
+/** The row's text from its pieces' runs; undefined when a piece is not narrow, overlaps another or passes the edge (the cell path handles those). */
+function buildRowFromRuns(row: [number, string][], width: number): string | undefined {
+  let ordered = row;
+  for (let i = 1; i < row.length; i++) {
+    if (row[i]![0] < row[i - 1]![0]) {
+      ordered = [...row].sort((a, b) => a[0] - b[0]);
+      break;
+    }
+  }
+  let ret = '';
+  let prev: Code[] = EMPTY;
+  let prevKey = '';
+  let started = false;
+  const emit = (text: string, styles: Code[], key: string) => {
+    if (!started) {
+      ret = ansiCodesToString(styles);
+      prevKey = key;
+      started = true;
+    } else if (key !== prevKey) {
+      ret += transition(prev, prevKey, styles, key);
+      prevKey = key;
+    }
+    prev = styles;
+    ret += text;
+  };
+  let col = 0;
+  for (const [x, line] of ordered) {
+    if (line === '') continue;
+    let entry = runCache.get(line);
+    if (entry === undefined) {
+      const runs = narrowRuns(line);
+      entry = runs ? { runs, width: runs.reduce((w, r) => w + r.text.length, 0) } : null;
+      if (runCache.size > CACHE_LIMIT) runCache.clear();
+      runCache.set(line, entry);
+    }
+    if (entry === null || x < col || x + entry.width > width) return undefined;
+    if (x > col) emit(' '.repeat(x - col), EMPTY, '');
+    for (const r of entry.runs) emit(r.text, r.styles, r.key);
+    col = x + entry.width;
+  }
+  if (col < width) emit(' '.repeat(width - col), EMPTY, '');
+  if (started && prevKey !== '') ret += transition(prev, prevKey, EMPTY, '');
+  return ret.trimEnd();
+}
+
 function styledChars(caches: Caches, line: string): StyledChar[] {
   let chars = caches.styledChars.get(line);
   if (chars === undefined) {
@@ -215,6 +302,8 @@ function samePieces(a: [number, string][], b: [number, string][]): boolean {
 }
 
 function buildRow(row: [number, string][], width: number, caches: Caches): string {
+  const fromRuns = buildRowFromRuns(row, width);
+  if (fromRuns !== undefined) return fromRuns;
   const cells: (StyledChar | undefined)[] = new Array(width).fill(SPACE);
   for (const [x, line] of row) {
     let offsetX = x;

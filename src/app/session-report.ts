@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { formatClock } from '../model/format.js';
 import { formatMinutes } from '../store/store.js';
 import type { RestoredBy, ScenarioRecord, SessionData } from '../control/session-log.js';
+import type { SourceStats } from '../clock/scheduler.js';
 
 // The markdown report k2mc leaves behind when it quits: what the session did, for the presenter's
 // notes. Times are local (HH:MM:SS), durations "4.2 s" / "1 min 12 s".
@@ -10,6 +11,8 @@ import type { RestoredBy, ScenarioRecord, SessionData } from '../control/session
 export interface ReportOptions {
   /** The session's recording, named in the report when there is one. */
   recording?: string;
+  /** What each source's sampling did (the scheduler's counters), for the Sampling section. */
+  sampling?: Record<string, SourceStats>;
 }
 
 const BY: Record<RestoredBy, string> = { auto: 'auto-restore', key: 'r', all: 'R', quit: 'quit prompt', exit: 'on exit' };
@@ -115,6 +118,19 @@ function timelineSection(d: SessionData): string[] {
   return [...dropped(d.dropped.verdicts, 'verdict changes'), ...out];
 }
 
+/** Did k2mc keep up with the platform: per source, samples, failures, deadlines, skipped ticks. */
+function samplingSection(sampling: Record<string, SourceStats> | undefined): string[] {
+  const rows = Object.entries(sampling ?? {}).filter(([, s]) => s.started > 0);
+  if (rows.length === 0) return ['none'];
+  const out = ['| Source | Samples | Failed | Deadlines missed | Ticks skipped (still busy) | Most at once | Mean | Slowest |', '|---|---|---|---|---|---|---|---|'];
+  for (const [name, s] of rows) {
+    const settled = s.ok + s.failed;
+    const mean = settled > 0 ? `${Math.round(s.totalMs / settled)} ms` : '–';
+    out.push(`| ${[name, String(s.started), String(s.failed), String(s.deadlines), String(s.busySkips), String(s.maxInFlight), mean, `${Math.round(s.maxMs)} ms`].map(cell).join(' | ')} |`);
+  }
+  return out;
+}
+
 export function renderSessionReport(data: SessionData, opts: ReportOptions = {}): string {
   const d = data;
   const wallMs = d.wallEndedAt - d.wallStartedAt;
@@ -149,6 +165,7 @@ export function renderSessionReport(data: SessionData, opts: ReportOptions = {})
     ['Demo sections', sectionsSection(d)],
     ['Red events', redSection(d)],
     ['Verdict timeline', timelineSection(d)],
+    ...(opts.sampling ? ([['Sampling', samplingSection(opts.sampling)]] as [string, string[]][]) : []),
   ];
   return [...head, ...sections.flatMap(([title, body]) => ['', `## ${title}`, '', ...body]), ''].join('\n');
 }

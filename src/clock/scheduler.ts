@@ -10,9 +10,28 @@ export interface SchedulerCallbacks {
   onError(source: string, error: unknown, startedAt: number): void;
 }
 
+/** What one source's sampling did since start: the evidence that nothing piles up. */
+export interface SourceStats {
+  /** Samples started. */
+  started: number;
+  ok: number;
+  failed: number;
+  /** Samples that missed their deadline (counted in failed too when reported). */
+  deadlines: number;
+  /** Ticks on which the source was due but its previous sample was still running (skipped). */
+  busySkips: number;
+  /** Samples running at once, at most (1 by construction: this is its measurement). */
+  maxInFlight: number;
+  /** Wall time of the slowest sample and the sum of all, ms. */
+  maxMs: number;
+  totalMs: number;
+}
+
 interface Slot {
   source: Source<unknown>;
   running: boolean;
+  stats: SourceStats;
+  inFlight: number;
   /** Set when another sample was asked for while one was running (e.g. an event nudged it). */
   pending: boolean;
   nudgeTimer?: NodeJS.Timeout;
@@ -31,7 +50,7 @@ export class Scheduler {
   ) {}
 
   add(source: Source<unknown>): void {
-    this.slots.set(source.name, { source, running: false, pending: false });
+    this.slots.set(source.name, { source, running: false, pending: false, inFlight: 0, stats: { started: 0, ok: 0, failed: 0, deadlines: 0, busySkips: 0, maxInFlight: 0, maxMs: 0, totalMs: 0 } });
   }
 
   start(): void {
@@ -54,6 +73,11 @@ export class Scheduler {
 
   get ticks(): number {
     return this.tickCount;
+  }
+
+  /** Each source's counters (copies). */
+  stats(): Record<string, SourceStats> {
+    return Object.fromEntries([...this.slots].map(([name, slot]) => [name, { ...slot.stats }]));
   }
 
   /**
@@ -83,7 +107,9 @@ export class Scheduler {
     const now = this.now();
     this.callbacks.onTick?.(now);
     for (const slot of this.slots.values()) {
-      if (this.tickCount % slot.source.everyTicks === 0 && !slot.running) void this.run(slot);
+      if (this.tickCount % slot.source.everyTicks !== 0) continue;
+      if (slot.running) slot.stats.busySkips++;
+      else void this.run(slot);
     }
     this.tickCount++;
   }
@@ -94,12 +120,16 @@ export class Scheduler {
   private async run(slot: Slot): Promise<void> {
     slot.running = true;
     slot.pending = false;
+    const stats = slot.stats;
+    stats.started++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++slot.inFlight);
     const startedAt = this.now();
     const controller = new AbortController();
     const { timeoutMs, name } = slot.source;
     let reported = false;
     const deadline = setTimeout(() => {
       reported = true;
+      stats.deadlines++;
       controller.abort();
       if (!this.stopped) this.callbacks.onError(name, new DeadlineError(timeoutMs), startedAt);
     }, timeoutMs);
@@ -107,11 +137,22 @@ export class Scheduler {
     const giveUp = new Promise<void>((resolve) => {
       release = setTimeout(resolve, timeoutMs * 3);
     });
+    const settled = () => {
+      slot.inFlight--;
+      const ms = this.now() - startedAt;
+      stats.totalMs += ms;
+      stats.maxMs = Math.max(stats.maxMs, ms);
+    };
     const work = slot.source.sample(controller.signal).then(
       (value) => {
+        settled();
+        if (reported) stats.failed++;
+        else stats.ok++;
         if (!reported && !this.stopped) this.callbacks.onSample(name, value, startedAt, this.now());
       },
       (error: unknown) => {
+        settled();
+        stats.failed++;
         if (!reported && !this.stopped) this.callbacks.onError(name, error, startedAt);
       },
     );

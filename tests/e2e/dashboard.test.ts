@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('k2mc in a real terminal', () => {
   it('shows the live stack, reacts to keys and to a paused container, follows resizes, quits', async () => {
-    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, quiet());
+    tmux.start(`${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, quiet());
     let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up'), 'a green dashboard');
     expect(s).toContain('LIVE');
     expect(s).toMatch(/● k2e2e-kafka\s+running\s+healthy/);
@@ -101,7 +101,7 @@ describe('k2mc in a real terminal', () => {
   it('k2mc check: GO on the healthy stack, NO-GO naming a paused essential container', async () => {
     const check = () =>
       new Promise<{ code: number; out: string }>((done) => {
-        execFile('node', [bin, 'check', '--config', configPath], { timeout: 30_000 }, (err, stdout) =>
+        execFile(bin, ['check', '--config', configPath], { timeout: 30_000 }, (err, stdout) =>
           done({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, out: stdout }),
         );
       });
@@ -120,7 +120,7 @@ describe('k2mc in a real terminal', () => {
       await docker.getContainer(`${project}-minio`).unpause().catch(() => undefined);
     }
     // JSON for scripts: the same verdict.
-    const json = await new Promise<string>((done) => execFile('node', [bin, 'check', '--json', '--config', configPath], (_e, out) => done(out)));
+    const json = await new Promise<string>((done) => execFile(bin, ['check', '--json', '--config', configPath], (_e, out) => done(out)));
     const report = JSON.parse(json) as { go: boolean; lines: { result: string }[]; plan: { steps: unknown[] } | null };
     expect(report.go).toBe(true);
     expect(report.lines.length).toBeGreaterThan(10);
@@ -130,7 +130,7 @@ describe('k2mc in a real terminal', () => {
   it('records the session; b switches to its replay and back to fresh live data; k2mc replay plays it', async () => {
     // A short rehearsal, recorded.
     const first = quiet();
-    tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, first);
+    tmux.start(`${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, first);
     await tmux.waitFor((x) => x.includes('● ALL GO') && new RegExp(`${LIVE.replace(/\./g, '\\.')}\\s+\\d`).test(x), 'a green dashboard with trades');
     await new Promise((r) => setTimeout(r, 4000));
     tmux.keys('q');
@@ -142,7 +142,7 @@ describe('k2mc in a real terminal', () => {
     // On stage: the golden recording is that rehearsal; b shows it, the live platform is hidden.
     const goldenConfig = join(mkdtempSync(join(tmpdir(), 'k2mc-e2e-golden-')), 'k2mc.yaml');
     writeFileSync(goldenConfig, `${readFileSync(configPath, 'utf8')}\nrecording:\n  golden: ${file}\n`);
-    tmux.start(`node ${bin} --config ${goldenConfig}; echo "k2mc exited with $?"`, 160, 45, quiet());
+    tmux.start(`${bin} --config ${goldenConfig}; echo "k2mc exited with $?"`, 160, 45, quiet());
     await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes(' LIVE '), 'live and green');
     tmux.keys('b');
     s = await tmux.waitFor((x) => x.includes(' BACKUP — replay of golden recording ') && x.includes('live platform not shown'), 'the backup banner', 5_000);
@@ -167,7 +167,7 @@ describe('k2mc in a real terminal', () => {
 
     // k2mc replay: the recording with its controls.
     const name = file!.split('/').pop()!;
-    tmux.start(`node ${bin} replay ${file}; echo "k2mc exited with $?"`, 160, 45, quiet());
+    tmux.start(`${bin} replay ${file}; echo "k2mc exited with $?"`, 160, 45, quiet());
     s = await tmux.waitFor((x) => x.includes(` REPLAY — ${name} · recorded `) && x.includes('▶ 1×'), 'the replay banner');
     await tmux.waitFor((x) => x.includes('● ALL GO') && /● k2e2e-kafka\s+running/.test(x), 'the recorded stack');
     tmux.keys('Space');
@@ -178,7 +178,7 @@ describe('k2mc in a real terminal', () => {
     await tmux.waitFor((x) => x.includes('k2mc exited with 0'), 'exit', 15_000, true);
 
     // Not a recording: one line, exit code 2.
-    tmux.start(`node ${bin} replay ${configPath}; echo "k2mc exited with $?"`, 220, 10, quiet());
+    tmux.start(`${bin} replay ${configPath}; echo "k2mc exited with $?"`, 220, 10, quiet());
     s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
     expect(s).toContain(`k2mc: cannot replay ${configPath}: not a k2mc recording`);
     expect(s).toContain('k2mc exited with 2');
@@ -190,7 +190,7 @@ describe('k2mc in a real terminal', () => {
     const state = async (name: string) => (await docker.getContainer(`${project}-${name}`).inspect()).State.Status;
     const nodePid = () => Number(execFileSync('pgrep', ['-P', String(tmux.panePid()), 'node'], { encoding: 'utf8' }).trim().split('\n')[0]);
     const start = async () => {
-      tmux.start(`node ${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, env);
+      tmux.start(`${bin} --config ${configPath}; echo "k2mc exited with $?"`, 160, 45, env);
       await tmux.waitFor((x) => /Services \d+\/12 up/.test(x), 'the dashboard');
     };
     try {
@@ -277,7 +277,7 @@ describe('k2mc in a real terminal', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'k2mc-e2e-cli-'));
     const k2mc = (...args: string[]) =>
       new Promise<{ code: number; out: string }>((done) => {
-        execFile('node', [bin, ...args, '--config', configPath], { timeout: 30_000, env: { ...process.env, K2MC_STATE_DIR: stateDir } }, (err, stdout, stderr) =>
+        execFile(bin, [...args, '--config', configPath], { timeout: 30_000, env: { ...process.env, K2MC_STATE_DIR: stateDir } }, (err, stdout, stderr) =>
           done({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, out: stdout + stderr }),
         );
       });
@@ -305,14 +305,14 @@ describe('k2mc in a real terminal', () => {
   }, 60_000);
 
   it('rejects a bad flag with one line and exit code 2', async () => {
-    tmux.start(`node ${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10, quiet());
+    tmux.start(`${bin} --refresh fast; echo "k2mc exited with $?"`, 220, 10, quiet());
     const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
     expect(s).toContain("k2mc: option '--refresh <ms>' argument 'fast' is invalid");
     expect(s).toContain('k2mc exited with 2');
   });
 
   it('without a Docker engine: says so in words and keeps drawing', async () => {
-    tmux.start(`node ${bin} --config ${configPath} --docker-host unix:///tmp/k2mc-none.sock; echo "k2mc exited with $?"`, 160, 45, quiet());
+    tmux.start(`${bin} --config ${configPath} --docker-host unix:///tmp/k2mc-none.sock; echo "k2mc exited with $?"`, 160, 45, quiet());
     const s = await tmux.waitFor((x) => x.includes('Docker engine unreachable at unix:///tmp/k2mc-none.sock: connect ENOENT — is dockerd running?'), 'unreachable');
     expect(s).toContain('✕ DOWN');
     expect(s).toMatch(/k2e2e-api\s+unknown/);

@@ -23,7 +23,7 @@ describe('k2mc demo in a real terminal', () => {
   it('runs the whole dashboard on the simulated platform without Docker or Kafka', async () => {
     const state = mkdtempSync(join(tmpdir(), 'k2mc-e2e-demo-'));
     // Nothing answers here: a demo must not need it.
-    tmux.start(`node ${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, { K2MC_STATE_DIR: state, DOCKER_HOST: 'unix:///tmp/k2mc-none.sock', K2MC_KAFKA_BROKERS: '127.0.0.1:1' });
+    tmux.start(`${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, { K2MC_STATE_DIR: state, DOCKER_HOST: 'unix:///tmp/k2mc-none.sock', K2MC_KAFKA_BROKERS: '127.0.0.1:1' });
     let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up'), 'a green simulated dashboard');
     expect(s).toContain(' SIMULATED — a built-in simulation of the K2 platform at 10× speed, no live system is shown');
     expect(s).toMatch(/● k2-kafka\s+running\s+healthy/);
@@ -63,7 +63,7 @@ describe('k2mc demo in a real terminal', () => {
   }, 120_000);
 
   it('rejects a bad speed with one line and exit code 2', async () => {
-    tmux.start(`node ${bin} demo --speed 0; echo "k2mc exited with $?"`, 220, 10);
+    tmux.start(`${bin} demo --speed 0; echo "k2mc exited with $?"`, 220, 10);
     const s = await tmux.waitFor((x) => x.includes('k2mc exited with'), 'exit', 15_000, true);
     expect(s).toContain("k2mc: option '--speed <n>' argument '0' is invalid. expected a speed from 0.25 to 100");
     expect(s).toContain('k2mc exited with 2');

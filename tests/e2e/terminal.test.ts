@@ -309,7 +309,7 @@ function inverseLines(t: Tmux): number[] {
 describe('k2mc in a real terminal: resizes', () => {
   it('160×45 → 80×24 → 40×10 → 200×60: compact, too small, full again; no ghost lines; selection, timer, fault and filter kept', async () => {
     const tmux = session('k2mc-e2e-terminal-resize');
-    tmux.start(`node ${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
+    tmux.start(`${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
     await settled(tmux, 160, 45, 'a green dashboard', (s) => s.includes('● ALL GO') && s.includes('Services 12/12 up'), 60_000);
 
     // The state to keep: a fault, a filter, a selection and the running timer.
@@ -400,7 +400,7 @@ describe('k2mc in a real terminal: resizes', () => {
 
   it('resizes in the middle of a burst of changes leave no ghost lines', async () => {
     const tmux = session('k2mc-e2e-terminal-burst');
-    tmux.start(`node ${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
+    tmux.start(`${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
     await settled(tmux, 160, 45, 'a green dashboard', (s) => s.includes('● ALL GO') && s.includes('Services 12/12 up'), 60_000);
 
     // The broker goes away: header, services, the whole Kafka panel and the events change at once,
@@ -480,7 +480,7 @@ function rawOutput(file: string): string {
 describe('k2mc in a real terminal: overlays and the smallest screen', () => {
   it('the help and the scenario menu stay whole through resizes; 60×17 is the demo\'s smallest dashboard', async () => {
     const tmux = session('k2mc-e2e-terminal-overlay');
-    tmux.start(`node ${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
+    tmux.start(`${bin} demo --speed 10; echo "k2mc exited with $?"`, 160, 45, demoEnv());
     await settled(tmux, 160, 45, 'a green dashboard', (s) => s.includes('● ALL GO') && s.includes('Services 12/12 up'), 60_000);
 
     // Help: every key and the legend; at 80×24 and 60×17 the lines that fit, each whole or cut
@@ -531,7 +531,7 @@ describe('k2mc without colour', () => {
   it('NO_COLOR=1: no colour sequence is sent, and every state is written in words', async () => {
     const tmux = session('k2mc-e2e-terminal-nocolor');
     const env = demoEnv({ NO_COLOR: '1' });
-    const raw = startRecorded(tmux, `node ${bin} demo --speed 10`, env);
+    const raw = startRecorded(tmux, `${bin} demo --speed 10`, env);
     const trend = /k2-iceberg-writer-crypto-v2 market\.crypto\.trades\.binance +[\d,]+ .*(→ steady|↑ growing|↓ drains in).* NORMAL/;
     let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up') && trend.test(x), 'a green dashboard with a lag trend', 60_000);
     // Green, in words: the verdict, running and healthy, the mode, the level and the trend.
@@ -599,7 +599,7 @@ describe('k2mc without colour', () => {
   it('TERM=dumb: no colour either, and the states still in words', async () => {
     const tmux = session('k2mc-e2e-terminal-dumb');
     const env = demoEnv();
-    const raw = startRecorded(tmux, `TERM=dumb node ${bin} demo --speed 10`, env);
+    const raw = startRecorded(tmux, `TERM=dumb ${bin} demo --speed 10`, env);
     let s = await tmux.waitFor((x) => x.includes('● ALL GO') && x.includes('Services 12/12 up') && x.includes('NORMAL'), 'a green dashboard', 60_000);
     expect(s).toMatch(/● k2-kafka +running +healthy/);
     expect(s).toContain(' SIMULATED — a built-in simulation of the K2 platform');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameWriter, cellsOf, patchLine } from '../../src/app/frame-writer.js';
+import { FrameWriter, cellAt, cellsOf, patchLine } from '../../src/app/frame-writer.js';
 
 /** A tiny terminal: cursor moves, SGR state, erase to end of line, clear screen. */
 class Screen {
@@ -48,9 +48,10 @@ class Screen {
 /** The same representation for a line as written: each visible char with its style. */
 function expected(line: string): string {
   const c = cellsOf(line)!;
-  let end = c.chars.length;
-  while (end > 0 && c.chars[end - 1] === ' ' && c.styles[end - 1] === '') end--;
-  return c.chars.slice(0, end).map((ch, i) => `${c.styles[i]}${ch}`).join('');
+  const cells = Array.from({ length: c.length }, (_, i) => cellAt(line, c, i));
+  let end = cells.length;
+  while (end > 0 && cells[end - 1]!.ch === ' ' && cells[end - 1]!.style === '') end--;
+  return cells.slice(0, end).map((x) => `${x.style}${x.ch}`).join('');
 }
 
 function writer() {

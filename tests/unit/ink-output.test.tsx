@@ -115,4 +115,52 @@ describe('fast Ink frame assembly', () => {
       expect(narrowStyledChars(line), line).toBeUndefined();
     }
   });
+
+  it('builds the same rows as Ink from any writes: gaps, overlaps, unordered, past the edge, wide (randomized)', () => {
+    const words = ['running', 'paused', '●', '‖', '│', '─', '╭─', '12.5%', ' ', '   ', 'healthy', '✅', '日本', 'x'];
+    const styles = ['', '\x1b[32m', '\x1b[31m', '\x1b[1m', '\x1b[2m', '\x1b[36m\x1b[1m', '\x1b[0m', '\x1b[7m'];
+    const ends = ['', '\x1b[39m', '\x1b[22m', '\x1b[0m', '\x1b[27m'];
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const text = () => {
+      let t = '';
+      for (let k = 1 + rand(4); k > 0; k--) t += styles[rand(styles.length)]! + words[rand(words.length)]! + ends[rand(ends.length)]!;
+      return t;
+    };
+    const before = compared;
+    let viaRuns = 0;
+    for (let frame = 0; frame < 400; frame++) {
+      const width = 10 + rand(50);
+      const out = new (Output as unknown as new (o: { width: number; height: number }) => { write(x: number, y: number, t: string, o: { transformers: [] }): void; get(): { output: string } })({ width, height: 4 });
+      const visible = (t: string) => t.split('\n')[0]!.replace(/\x1b\[[0-9;]*m/g, '').length;
+      if (rand(2) === 0) {
+        // Laid out like a panel row: pieces left to right with gaps, the last one often at the edge.
+        for (let y = 0; y < 4; y++) {
+          let x = rand(3);
+          for (let k = rand(5); k > 0; k--) {
+            let t = text();
+            if (k === 1 && rand(2) === 0) {
+              t = styles[1 + rand(styles.length - 1)]! + words[rand(3)]!; // an open style at the very end
+              if (visible(t) <= width - x) x = width - visible(t);
+            }
+            out.write(x, y, t, { transformers: [] });
+            x += visible(t) + rand(3);
+          }
+        }
+      } else {
+        for (let w = rand(9); w > 0; w--) {
+          const t = rand(5) === 0 ? `${text()}\n${text()}` : text();
+          out.write(rand(width + 4), rand(4), t, { transformers: [] });
+        }
+      }
+      out.get(); // compared with Ink's own by the hook installed in beforeAll
+      if (!/✅|日本/.test(JSON.stringify(out))) viaRuns++;
+    }
+    expect(compared - before).toBe(400);
+    expect(viaRuns, 'frames of narrow text only (built from runs where pieces do not overlap)').toBeGreaterThan(50);
+    expect(mismatches).toEqual([]);
+  });
 });

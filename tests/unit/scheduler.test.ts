@@ -134,4 +134,35 @@ describe('Scheduler', () => {
     expect(seen.filter((x) => x === 'good')).toHaveLength(2);
     expect(seen.filter((x) => x === 'bad!')).toHaveLength(2);
   });
+
+  it('counts what each source did: samples, failures, deadlines, busy ticks, the slowest sample', async () => {
+    let resolve: (() => void) | undefined;
+    let slow = true;
+    const s = source('docker', 1, 2500, () => (slow ? new Promise<void>((r) => (resolve = r)) : Promise.resolve()));
+    const bad = source('kafka', 1, 500, async () => {
+      throw new Error('refused');
+    });
+    const sch = new Scheduler(1000, { onSample: () => {}, onError: () => {} });
+    sch.add(s);
+    sch.add(bad);
+    sch.start();
+    await vi.advanceTimersByTimeAsync(2000); // ticks at 0, 1000, 2000: two skipped while the first runs
+    slow = false;
+    resolve!();
+    await vi.advanceTimersByTimeAsync(1000); // tick at 3000 samples again
+    sch.stop();
+    const st = sch.stats();
+    expect(st.docker).toEqual({ started: 2, ok: 2, failed: 0, deadlines: 0, busySkips: 2, maxInFlight: 1, maxMs: 2000, totalMs: 2000 });
+    expect(st.kafka).toMatchObject({ started: 4, ok: 0, failed: 4, deadlines: 0, busySkips: 0, maxInFlight: 1 });
+  });
+
+  it('a deadline is counted, and a sample given up on shows as two in flight', async () => {
+    const s = source('stuck', 1, 100, () => new Promise(() => {}));
+    const sch = new Scheduler(1000, { onSample: () => {}, onError: () => {} });
+    sch.add(s);
+    sch.start();
+    await vi.advanceTimersByTimeAsync(1000); // the first is given up on at 300 ms; the tick at 1000 starts another
+    sch.stop();
+    expect(sch.stats().stuck).toMatchObject({ started: 2, ok: 0, deadlines: 1, maxInFlight: 2 });
+  });
 });

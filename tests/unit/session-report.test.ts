@@ -157,6 +157,22 @@ describe('session log and report', () => {
     expect(md).toContain('- 14:02:11 **green** for 5.0 s');
   });
 
+  it('tells per source whether sampling kept up', () => {
+    const { log, at } = rig();
+    at(5000);
+    log.stop();
+    const none = renderSessionReport(log.snapshot());
+    expect(none).not.toContain('## Sampling');
+    const md = renderSessionReport(log.snapshot(), {
+      sampling: {
+        docker: { started: 60, ok: 58, failed: 2, deadlines: 1, busySkips: 3, maxInFlight: 1, maxMs: 2004.4, totalMs: 1800 },
+        host: { started: 0, ok: 0, failed: 0, deadlines: 0, busySkips: 0, maxInFlight: 0, maxMs: 0, totalMs: 0 },
+      },
+    });
+    expect(md).toContain('## Sampling\n\n| Source | Samples | Failed | Deadlines missed | Ticks skipped (still busy) | Most at once | Mean | Slowest |\n|---|---|---|---|---|---|---|---|\n| docker | 60 | 2 | 1 | 3 | 1 | 30 ms | 2004 ms |\n');
+    expect(md).not.toContain('| host |');
+  });
+
   it('follows the live store in backup mode, not the recording on screen', () => {
     const { store, log, at, clock } = rig();
     const apply = (st: Store, name: string, value: unknown, when: number) => {
