@@ -82,6 +82,17 @@ const boundedWrapCache = checkedPatch('bounded-ink-wrap-cache', /ink[\\/]build[\
   ['    cache[cacheKey] = wrappedText;', `    if (cache.size >= ${INK_CACHE_LIMIT}) cache.clear();\n    cache.set(cacheKey, wrappedText);`],
 ]);
 
+// kafkajs builds every request from Encoders, one per request part (a topic, a partition, ...),
+// each starting with a zero-filled Buffer.alloc(512): its own ArrayBuffer every time, thousands a
+// second at scale (2,000 partitions). An Encoder only ever reads back what it has written
+// (`buffer` is buf.slice(0, offset), growth copies [0, offset)), so the zero-fill buys nothing:
+// Buffer.allocUnsafe takes small buffers from Node's shared pool instead.
+const kafkaPooledEncoder = checkedPatch('kafkajs-pooled-encoder', /kafkajs[\\/]src[\\/]protocol[\\/]encoder\.js$/, [
+  ['    this.buf = Buffer.alloc(Encoder.nextPowerOfTwo(initialSize))', '    this.buf = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(initialSize))'],
+  ['      const newBuffer = Buffer.alloc(newLength)', '      const newBuffer = Buffer.allocUnsafe(newLength)'],
+  ['  get buffer() {\n    return this.buf.slice(0, this.offset)', '  get buffer() {\n    return this.buf.slice(0, this.offset)'],
+]);
+
 // zod re-exports all of its ~60 message locales as one namespace (z.locales), so a bundler keeps
 // every one of them: half of the CLI's code, compiled on every start. k2mc speaks English, which
 // zod loads directly (not through this index), so the index becomes an empty module.
@@ -111,6 +122,6 @@ await build({
   external: ['ssh2', 'cpu-features', 'react-devtools-core'],
   // Bundled CommonJS dependencies (dockerode, kafkajs) call require().
   banner: { js: "import { createRequire as __k2mcRequire } from 'node:module'; const require = __k2mcRequire(import.meta.url);" },
-  plugins: [memoStringWidth, fastSanitizeAnsi, boundedMeasureCache, boundedWrapCache, yogaWithoutFetch, zodWithoutLocales],
+  plugins: [memoStringWidth, fastSanitizeAnsi, boundedMeasureCache, boundedWrapCache, yogaWithoutFetch, zodWithoutLocales, kafkaPooledEncoder],
   logLevel: 'warning',
 });

@@ -41,24 +41,75 @@ const BARE_CREDENTIALS = /(^|[\s,])[^\s,/:@]+:[^\s,/@]+@(?=[^\s,/@]+:\d)/g;
 /** ?token=…, &api_key=… and the like in query strings. */
 const SECRET_QUERY = /([?&](?:[a-z_-]*(?:token|secret|passw(?:or)?d|api[-_]?key|signature|auth)[a-z_-]*)=)[^&#\s"]*/gi;
 
+/** What a key means for redaction, decided once per key name (samples repeat the same few keys). */
+const enum KeyRule {
+  Keep,
+  /** A secret setting: dropped when its value is plain (not an object or array). */
+  DropPlain,
+  /** A secret section: dropped whatever its value. */
+  Drop,
+}
+const keyRules = new Map<string, KeyRule>();
+function keyRule(k: string): KeyRule {
+  let rule = keyRules.get(k);
+  if (rule === undefined) {
+    rule = SECRET_SECTION.test(k) ? KeyRule.Drop : SECRET_KEY.test(k) ? KeyRule.DropPlain : KeyRule.Keep;
+    // Keys are names from k2mc's own sample shapes and the config, plus container and service
+    // names: a bounded set, but bounded here anyway.
+    if (keyRules.size >= 5000) keyRules.clear();
+    keyRules.set(k, rule);
+  }
+  return rule;
+}
+
+function redactString(s: string): string {
+  // Every pattern needs an @ (credentials) or an = (query parameters): most strings have neither.
+  if (!s.includes('@') && !s.includes('=')) return s;
+  return s.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '$1***@').replace(SECRET_QUERY, '$1***');
+}
+
 /**
  * The value with credentials in URLs and query strings masked and secret settings dropped. Keys
  * are judged only where they hold a plain value: probe results keyed by a service called
- * "token-service" are data and stay.
+ * "token-service" are data and stay. What needs no change is returned as it is (the same object,
+ * not a copy): every sample is redacted before it is recorded, and almost none holds a secret.
  */
 export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '$1***@').replace(SECRET_QUERY, '$1***');
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (SECRET_SECTION.test(k)) continue;
-      if (SECRET_KEY.test(k) && (v === null || typeof v !== 'object')) continue;
-      out[k] = redact(v);
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const r = redact(v);
+      if (r !== v && !out) out = value.slice(0, i);
+      if (out) out.push(r);
     }
-    return out;
+    return out ?? value;
   }
-  return value;
+  const obj = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  let seen = 0;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const v = obj[k];
+    const rule = keyRule(k);
+    const drop = rule === KeyRule.Drop || (rule === KeyRule.DropPlain && (v === null || typeof v !== 'object'));
+    const r = drop ? undefined : redact(v);
+    if (!out && (drop || r !== v)) {
+      // The first change: copy what came before it, then go on building the copy.
+      out = {};
+      let n = 0;
+      for (const j in obj) {
+        if (!Object.hasOwn(obj, j)) continue;
+        if (n++ >= seen) break;
+        out[j] = obj[j];
+      }
+    }
+    seen++;
+    if (out && !drop) out[k] = r;
+  }
+  return out ?? value;
 }
 
 export function configDigest(config: unknown): string {

@@ -9,6 +9,21 @@ const header = { startedAt: T0, project: 'k2', platform: 'K2', configDigest: 'ab
 const dir = () => mkdtempSync(join(tmpdir(), 'k2mc-rec-'));
 
 describe('redact', () => {
+  it('returns what needs no change as it is, and copies (never mutates) what does', () => {
+    const sample = { at: 1, topics: [{ name: 't', partitions: [{ partition: 0, low: 0, high: 9 }] }], note: 'a=b but no secret' };
+    expect(redact(sample)).toBe(sample);
+    const probe = { a: { ok: true, url: 'http://127.0.0.1/x' }, b: { ok: false, url: 'http://u:p@h:1/?token=abc&x=1', error: 'refused' }, c: [1, 'http://k@h/'] };
+    const before = JSON.stringify(probe);
+    const out = redact(probe) as typeof probe;
+    expect(JSON.stringify(probe)).toBe(before);
+    expect(out).toEqual({ a: { ok: true, url: 'http://127.0.0.1/x' }, b: { ok: false, url: 'http://***@h:1/?token=***&x=1', error: 'refused' }, c: [1, 'http://***@h/'] });
+    expect(Object.keys(out.b)).toEqual(['ok', 'url', 'error']);
+    expect(out.a).toBe(probe.a); // unchanged parts are shared
+    expect(out).not.toBe(probe);
+    const dropped = redact({ first: 1, second: { x: 1 }, token: 'secret', last: 'z' });
+    expect(dropped).toEqual({ first: 1, second: { x: 1 }, last: 'z' });
+    expect(Object.keys(dropped as object)).toEqual(['first', 'second', 'last']);
+  });
   it('masks URL credentials and drops secret-looking keys, leaving the rest', () => {
     expect(redact('http://user:hunter2@localhost:9090/api')).toBe('http://***@localhost:9090/api');
     expect(redact('https://token@host/x and tcp://a:b@c:1')).toBe('https://***@host/x and tcp://***@c:1');
