@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,9 @@ describe('k2mc demo in a real terminal', () => {
     expect(s).toContain(' SIMULATED — a built-in simulation of the K2 platform at 10× speed, no live system is shown');
     expect(s).toMatch(/● k2-kafka\s+running\s+healthy/);
     expect(s).not.toContain('unreachable');
+    // Started as bin/k2mc.js, node runs with --predictable (its first line; see bin/k2mc.js).
+    const node = execFileSync('pgrep', ['-P', String(tmux.panePid()), 'node'], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    expect(readFileSync(`/proc/${node}/cmdline`, 'utf8').split('\0')).toContain('--predictable');
     // Trades flow at about 130 a second, and keep moving.
     s = await tmux.waitFor((x) => (liveRate(x) ?? 0) > 60, 'the live topic with a rate');
     const total = (x: string) => Number(new RegExp(`${LIVE.replace(/\./g, '\\.')}.*?([\\d,]{5,})\\s+40`).exec(x)?.[1]?.replace(/,/g, '') ?? NaN);
