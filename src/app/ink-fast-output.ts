@@ -11,7 +11,9 @@
 // text, (3) a row that must be built compares styles only where they change, and (4) a line made
 // only of one-column characters and colour codes (all of the dashboard's text) is split into
 // styled characters without the grapheme segmenter, its characters sharing one style list per
-// run instead of a copy each (less garbage to collect). Frames with
+// run instead of a copy each (less garbage to collect), and (5) a row whose pieces are all such
+// lines, side by side without overlap, is built run by run (a string per run of one style, not an
+// object per character), the cell path kept for everything else. Frames with
 // clipping (overflow="hidden") use Ink's own code. A unit test checks that both produce the same
 // text. If Ink's internals ever change shape, nothing is patched and Ink works as shipped.
 //
