@@ -156,12 +156,13 @@ interface Run {
 
 /**
  * A narrow line (see narrowStyledChars) as its runs of equally styled characters, neighbours with
- * the same style merged; undefined for any other line. What rowToString does character by
- * character, buildRowFromRuns does run by run: one string per run instead of an object per
- * character.
+ * the same style merged, and its width in columns; undefined for any other line. What rowToString
+ * does character by character, buildRowFromRuns does run by run: one string per run instead of an
+ * object per character.
  */
-export function narrowRuns(line: string): Run[] | undefined {
-  if (narrowWidth(line) === undefined) return undefined;
+function narrowRuns(line: string): { runs: Run[]; width: number } | undefined {
+  const width = narrowWidth(line);
+  if (width === undefined) return undefined;
   const runs: Run[] = [];
   let styles: Code[] = EMPTY;
   let key = '';
@@ -183,7 +184,7 @@ export function narrowRuns(line: string): Run[] | undefined {
     from = end + 1;
   }
   close(line.length);
-  return runs;
+  return { runs, width };
 }
 
 /** Runs and width (columns) of each line seen lately; null: not a narrow line. */
@@ -219,8 +220,7 @@ function buildRowFromRuns(row: [number, string][], width: number): string | unde
     if (line === '') continue;
     let entry = runCache.get(line);
     if (entry === undefined) {
-      const runs = narrowRuns(line);
-      entry = runs ? { runs, width: runs.reduce((w, r) => w + r.text.length, 0) } : null;
+      entry = narrowRuns(line) ?? null;
       if (runCache.size > CACHE_LIMIT) runCache.clear();
       runCache.set(line, entry);
     }

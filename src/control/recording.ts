@@ -89,7 +89,6 @@ export function redact(value: unknown): unknown {
   }
   const obj = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  let seen = 0;
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
     const v = obj[k];
@@ -97,16 +96,13 @@ export function redact(value: unknown): unknown {
     const drop = rule === KeyRule.Drop || (rule === KeyRule.DropPlain && (v === null || typeof v !== 'object'));
     const r = drop ? undefined : redact(v);
     if (!out && (drop || r !== v)) {
-      // The first change: copy what came before it, then go on building the copy.
+      // The first change: copy the keys before this one, then go on building the copy.
       out = {};
-      let n = 0;
       for (const j in obj) {
-        if (!Object.hasOwn(obj, j)) continue;
-        if (n++ >= seen) break;
-        out[j] = obj[j];
+        if (j === k) break;
+        if (Object.hasOwn(obj, j)) out[j] = obj[j];
       }
     }
-    seen++;
     if (out && !drop) out[k] = r;
   }
   return out ?? value;
